@@ -1,0 +1,60 @@
+package io.vbo.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The codecs an endpoint should allow, in order. On the compacted topic the latest per key is the desired state.
+ *
+ * @param schema       contract version, {@link #SCHEMA}
+ * @param decisionId   unique; echoed back in {@link ConfigApplied}
+ * @param pbxId        which PBX
+ * @param endpoint     PJSIP endpoint name
+ * @param tier         tier name from the policy ({@code "pinned"} for an administrator's pin)
+ * @param codecs       ordered codec names for {@code allow=}
+ * @param previousTier the tier before this decision, {@code null} for the first one
+ * @param reason       why: estimate, thresholds, MOS
+ * @param decidedAt    when
+ */
+public record CodecDecision(
+        int schema, UUID decisionId, String pbxId, String endpoint, String tier, List<String> codecs,
+        String previousTier, Reason reason, Instant decidedAt) {
+    public static final int SCHEMA = 1;
+
+    /**
+     * The explanation an operator reads.
+     *
+     * @param preset        policy preset that decided ({@code overhead-aware}, {@code seed-compatible}, {@code pin})
+     * @param estimateBps   smoothed estimate the tier was chosen on, {@code null} for a pin
+     * @param thresholdsBps the bandwidth each tier needed, by tier name
+     * @param mos           predicted MOS of the first codec, when loss/jitter/RTT were known
+     * @param text          one sentence
+     */
+    public record Reason(String preset, Long estimateBps, Map<String, Long> thresholdsBps, Double mos, String text) {
+        public Reason {
+            Validate.requiredText("reason.preset", preset);
+            thresholdsBps = thresholdsBps == null ? Map.of() : Map.copyOf(thresholdsBps);
+            if (mos != null) {
+                Validate.range("reason.mos", mos, 1.0, 5.0);
+            }
+            text = text == null ? "" : text;
+        }
+    }
+
+    public CodecDecision {
+        Validate.schema(schema, SCHEMA);
+        Validate.required("decisionId", decisionId);
+        Validate.pbxId("pbxId", pbxId);
+        Validate.endpoint("endpoint", endpoint);
+        Validate.requiredText("tier", tier);
+        codecs = Validate.codecs("codecs", codecs);
+        Validate.required("reason", reason);
+        Validate.required("decidedAt", decidedAt);
+    }
+
+    public String key() {
+        return EventKeys.key(pbxId, endpoint);
+    }
+}

@@ -1,0 +1,18 @@
+package io.vbo.events;
+
+/** Kafka topic names of the VBO contracts (see docs/architecture.md). */
+public final class Topics {
+    /** {@link EndpointObserved} and {@link EndpointGone}, keyed {@code pbxId/endpoint}. */
+    public static final String ENDPOINTS = "vbo.endpoints";
+    /** {@link ProbeResult}, keyed {@code pbxId/endpoint}. */
+    public static final String PROBE_RESULTS = "vbo.probe-results";
+    /** {@link CodecDecision}, keyed {@code pbxId/endpoint}; compacted: the latest per key is the desired state. */
+    public static final String CODEC_DECISIONS = "vbo.codec-decisions";
+    /** {@link ConfigApplied}, keyed {@code pbxId/endpoint}. */
+    public static final String CONFIG_APPLIED = "vbo.config-applied";
+    /** Messages a consumer could not parse or validate, as received, with error headers. */
+    public static final String DEAD_LETTER = "vbo.dead-letter";
+
+    private Topics() {
+    }
+}

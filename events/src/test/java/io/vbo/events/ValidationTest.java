@@ -1,0 +1,153 @@
+package io.vbo.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValidationTest {
+
+    /** A JSON field replaced by a bad value, and the field the error must name. */
+    static Stream<Arguments> invalidObserved() {
+        return Stream.of(
+                Arguments.of("\"schema\":1", "\"schema\":2", "schema"),
+                Arguments.of("\"pbxId\":\"pbx-a\"", "\"pbxId\":\"pbx/a\"", "pbxId"),
+                Arguments.of("\"pbxId\":\"pbx-a\"", "\"pbxId\":null", "pbxId"),
+                Arguments.of("\"endpoint\":\"1001\"", "\"endpoint\":\"1001]\\n[evil\"", "endpoint"),
+                Arguments.of("\"endpoint\":\"1001\"", "\"endpoint\":\"\"", "endpoint"),
+                Arguments.of("\"aor\":\"1001\"", "\"aor\":\"a;b\"", "aor"),
+                Arguments.of("\"address\":\"10.231.1.2\"", "\"address\":\"-R\"", "address"),
+                Arguments.of("\"address\":\"10.231.1.2\"", "\"address\":\"--logfile=x\"", "address"),
+                Arguments.of("\"address\":\"10.231.1.2\"", "\"address\":\"phone.example.org\"", "address"),
+                Arguments.of("\"address\":\"10.231.1.2\"", "\"address\":\"10.231.1.256\"", "address"),
+                Arguments.of("\"port\":5060", "\"port\":0", "port"),
+                Arguments.of("\"port\":5060", "\"port\":70000", "port"),
+                Arguments.of("\"rttMicros\":479", "\"rttMicros\":-1", "rttMicros"),
+                Arguments.of("\"activeCalls\":0", "\"activeCalls\":-2", "activeCalls"),
+                Arguments.of("\"observedAt\":\"2026-11-26T10:00:00Z\"", "\"observedAt\":null", "observedAt"),
+                Arguments.of("\"contactUri\":\"sip:1001-0x5644aa7f0270@10.231.1.2:5060\"", "\"contactUri\":\" \"", "contactUri"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidObserved")
+    void observedRejectsEachInvalidValueNamingTheField(String good, String bad, String field) {
+        String json = EventJson.toJson(Samples.observed());
+        assertTrue(json.contains(good), "sample must contain " + good + ": " + json);
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+                () -> EventJson.fromJson(json.replace(good, bad), EndpointEvent.class));
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(field + ":"), e.getMessage());
+    }
+
+    static Stream<Arguments> invalidProbe() {
+        return Stream.of(
+                Arguments.of("\"probeId\":\"3f2a1c7e-0000-4000-8000-000000000001\"", "\"probeId\":null", "probeId"),
+                Arguments.of("\"bitsPerSecond\":150000", "\"bitsPerSecond\":null", "bitsPerSecond"),
+                Arguments.of("\"bitsPerSecond\":150000", "\"bitsPerSecond\":-5", "bitsPerSecond"),
+                Arguments.of("\"durationMs\":3050", "\"durationMs\":-1", "durationMs"),
+                Arguments.of("\"direction\":\"DOWNLINK\"", "\"direction\":null", "direction"),
+                Arguments.of("\"address\":\"10.231.1.2\"", "\"address\":\"10.231.1.2; rm -rf /\"", "address"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidProbe")
+    void probeRejectsEachInvalidValueNamingTheField(String good, String bad, String field) {
+        String json = EventJson.toJson(Samples.probe());
+        assertTrue(json.contains(good), json);
+        assertEquals(field, assertThrows(InvalidEventException.class,
+                () -> EventJson.fromJson(json.replace(good, bad), ProbeResult.class)).field());
+    }
+
+    @Test
+    void lossAndJitterHaveRanges() {
+        String json = EventJson.toJson(Samples.probe());
+        assertEquals("lossPercent", assertThrows(InvalidEventException.class,
+                () -> EventJson.fromJson(json.replace("\"lossPercent\":null", "\"lossPercent\":101.0"),
+                        ProbeResult.class)).field());
+        assertEquals("jitterMs", assertThrows(InvalidEventException.class,
+                () -> EventJson.fromJson(json.replace("\"jitterMs\":null", "\"jitterMs\":-0.5"),
+                        ProbeResult.class)).field());
+    }
+
+    @Test
+    void failedProbeNeedsNoRate() {
+        String json = EventJson.toJson(Samples.probe()).replace("\"bitsPerSecond\":150000", "\"bitsPerSecond\":null")
+                .replace("\"OK\"", "\"UNREACHABLE\"");
+        assertEquals(ProbeResult.Outcome.UNREACHABLE, EventJson.fromJson(json, ProbeResult.class).outcome());
+    }
+
+    @Test
+    void decisionCodecsAreChecked() {
+        String json = EventJson.toJson(Samples.decision());
+        InvalidEventException unknown = assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"gsm\"", "\"ulaw\\n#include /etc/passwd\""), CodecDecision.class));
+        assertEquals("codecs[1]", unknown.field());
+        assertFalse(unknown.getMessage().contains("\n"), "error message must not carry the raw newline");
+        assertEquals("codecs", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("[\"g729\",\"gsm\"]", "[]"), CodecDecision.class)).field());
+        assertEquals("codecs[1]", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("[\"g729\",\"gsm\"]", "[\"g729\",\"g729\"]"), CodecDecision.class)).field());
+        assertEquals("reason.mos", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"mos\":3.9", "\"mos\":7.0"), CodecDecision.class)).field());
+    }
+
+    @Test
+    void appliedNeedsStatus() {
+        String json = EventJson.toJson(Samples.applied()).replace("\"APPLIED\"", "null");
+        assertEquals("status", assertThrows(InvalidEventException.class,
+                () -> EventJson.fromJson(json, ConfigApplied.class)).field());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "fe80::1", "2001:db8::5060",
+            "::ffff:10.231.1.2"})
+    void ipLiteralsAccepted(String ip) {
+        assertTrue(Validate.isIpLiteral(ip));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-R", "--logfile=x", "localhost", "10.0.0", "010.0.0.1", "1.2.3.4.5", "[::1]",
+            "::1%eth0", "1:2:3:4:5:6:7:8:9", "10.0.0.1 ", "gggg::1"})
+    void nonLiteralsRefused(String ip) {
+        assertFalse(Validate.isIpLiteral(ip), ip);
+    }
+
+    @Test
+    void keysRoundTripAndRefuseSlashes() {
+        assertEquals("pbx-a/1001", EventKeys.key("pbx-a", "1001"));
+        assertEquals(List.of("pbx-a", "1001"), List.of(EventKeys.split("pbx-a/1001")));
+        assertEquals("endpoint", assertThrows(InvalidEventException.class,
+                () -> EventKeys.key("pbx-a", "10/01")).field());
+        assertEquals("key.endpoint", assertThrows(InvalidEventException.class,
+                () -> EventKeys.split("pbx-a/")).field());
+    }
+
+    @Test
+    void codecListParsing() {
+        assertEquals(List.of("ulaw", "alaw", "g722"), Codecs.parseList("codecs", "ulaw, alaw,g722"));
+        assertEquals("codecs[1]", assertThrows(InvalidEventException.class,
+                () -> Codecs.parseList("codecs", "ulaw,,alaw")).field());
+        assertEquals("codecs[0]", assertThrows(InvalidEventException.class,
+                () -> Codecs.parseList("codecs", "ULAW")).field());
+    }
+
+    @Test
+    void asteriskStatusWordsMapAcrossInterfaces() {
+        assertEquals(ContactStatus.REACHABLE, ContactStatus.fromAsterisk("Avail"));
+        assertEquals(ContactStatus.REACHABLE, ContactStatus.fromAsterisk("Reachable"));
+        assertEquals(ContactStatus.UNREACHABLE, ContactStatus.fromAsterisk("Unavail"));
+        assertEquals(ContactStatus.NON_QUALIFIED, ContactStatus.fromAsterisk("NonQualified"));
+        assertEquals(ContactStatus.NON_QUALIFIED, ContactStatus.fromAsterisk("NonQual"));
+        assertEquals(ContactStatus.REMOVED, ContactStatus.fromAsterisk("Removed"));
+        assertEquals(ContactStatus.UNKNOWN, ContactStatus.fromAsterisk("Created"));
+        assertFalse(ContactStatus.UNREACHABLE.probeable());
+    }
+}
