@@ -1,0 +1,93 @@
+package io.vbo.writer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of the config writer ({@code vbo.writer.*}; each also as an environment variable, e.g. VBO_WRITER_PBX_ID). */
+@ConfigMapping(prefix = "vbo.writer")
+public interface WriterConfig {
+    /** PBX id this writer serves; decisions for any other PBX are ignored. */
+    @WithDefault("local")
+    String pbxId();
+
+    /** Asterisk's config folder: pjsip.conf and the files it includes; relative #include paths resolve here. */
+    @WithDefault("/etc/asterisk")
+    Path configDir();
+
+    /** The main PJSIP file inside config-dir. */
+    @WithDefault("pjsip.conf")
+    String mainFile();
+
+    /** Where backups go (default: {@code .vbo-backups} inside config-dir). */
+    Optional<Path> backupDir();
+
+    /** How many backups to keep per file. */
+    @WithDefault("10")
+    int backups();
+
+    /** Decisions arriving within this window of the first one are applied together: one write per file, one reload. */
+    @WithDefault("2s")
+    Duration batchWindow();
+
+    /** Create the base files (init) at start-up when they are absent. */
+    @WithDefault("false")
+    boolean initOnStart();
+
+    /** At start-up, read the compacted decisions topic from the beginning and make the files match it. */
+    @WithDefault("true")
+    boolean convergeOnStart();
+
+    /** Kafka topic holding the decisions (compacted). */
+    @WithDefault("vbo.codec-decisions")
+    String decisionsTopic();
+
+    /** How Asterisk is reloaded and asked what it loaded. */
+    Reload reload();
+
+    /** AMI connection (reload mode {@code ami}). */
+    Ami ami();
+
+    /** Asterisk CLI (reload mode {@code cli}). */
+    Cli cli();
+
+    interface Reload {
+        /** {@code ami} (default): AMI Command {@code module reload res_pjsip.so}; {@code cli}: {@code asterisk -rx}; {@code none}: write only. */
+        @WithDefault("ami")
+        Mode mode();
+
+        /** Longest wait for one reload or one verification. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Reload modes. */
+        enum Mode { AMI, CLI, NONE }
+    }
+
+    interface Ami {
+        /** AMI host; unset = no Asterisk configured (files are written, nothing is reloaded; readiness stays UP). */
+        Optional<String> host();
+
+        /** AMI port. */
+        @WithDefault("5038")
+        int port();
+
+        /** AMI user (manager.conf section) with the {@code system,config,command} rights. */
+        @WithDefault("vbo")
+        String username();
+
+        /** AMI secret (prefer VBO_WRITER_AMI_SECRET or secret-file); never logged. */
+        Optional<String> secret();
+
+        /** File holding the AMI secret (e.g. a mounted Kubernetes secret); used when secret is unset. */
+        Optional<Path> secretFile();
+    }
+
+    interface Cli {
+        /** The asterisk binary; run as {@code <command> -rx "<cli command>"}, an argument list, never a shell. */
+        @WithDefault("asterisk")
+        String command();
+    }
+}

@@ -1,0 +1,141 @@
+package io.vbo.writer.pbx;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.asteriskjava.manager.AuthenticationFailedException;
+import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ManagerConnectionFactory;
+import org.asteriskjava.manager.ManagerConnectionState;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.TimeoutException;
+import org.asteriskjava.manager.action.CommandAction;
+import org.asteriskjava.manager.action.PJSipShowEndpointAction;
+import org.asteriskjava.manager.action.PingAction;
+import org.asteriskjava.manager.event.EndpointDetail;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.response.CommandResponse;
+import org.asteriskjava.manager.response.ManagerError;
+import org.asteriskjava.manager.response.ManagerResponse;
+
+/**
+ * AMI through asterisk-java: {@code Command: module reload res_pjsip.so} (asterisk-java has no ReloadAction) and
+ * {@code PJSIPShowEndpoint}. One connection, logged in on first use and again after any connection error.
+ */
+public final class AmiClient implements PbxClient {
+    private final String host;
+    private final int port;
+    private final String username;
+    private final String secret;
+    private final long timeoutMillis;
+    private ManagerConnection connection;
+
+    public AmiClient(String host, int port, String username, String secret, Duration timeout) {
+        this.host = host;
+        this.port = port;
+        this.username = username;
+        this.secret = secret;
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    @Override
+    public synchronized String reloadPjsip() throws PbxException {
+        ManagerResponse response = send(new CommandAction(RELOAD_COMMAND));
+        List<String> output = response instanceof CommandResponse command && command.getResult() != null
+                ? command.getResult() : List.of();
+        if (output.isEmpty() && response.getOutput() != null) {
+            // An error response is not a CommandResponse: asterisk-java keeps its Output: lines here.
+            output = response.getOutput().lines().toList();
+        }
+        String words = output.isEmpty() ? String.valueOf(response.getMessage()) : String.join(" / ", output);
+        if (response instanceof ManagerError || !PbxClient.reloadConfirmed(output)) {
+            throw new PbxException("Asterisk did not confirm '" + RELOAD_COMMAND + "': " + words);
+        }
+        return words;
+    }
+
+    @Override
+    public synchronized List<String> endpointCodecs(String endpoint) throws PbxException {
+        PJSipShowEndpointAction action = new PJSipShowEndpointAction();
+        action.setEndpoint(endpoint);
+        ResponseEvents events;
+        try {
+            events = connected().sendEventGeneratingAction(action, timeoutMillis);
+        } catch (IOException | TimeoutException | IllegalStateException e) {
+            throw lost("PJSIPShowEndpoint " + endpoint, e);
+        }
+        if (events.getResponse() instanceof ManagerError error) {
+            throw new PbxException("Asterisk: " + error.getMessage());
+        }
+        for (ResponseEvent event : events.getEvents()) {
+            if (event instanceof EndpointDetail detail) {
+                return PbxClient.parseAllow(detail.getAllow());
+            }
+        }
+        throw new PbxException("Asterisk sent no EndpointDetail for " + endpoint);
+    }
+
+    @Override
+    public synchronized void ping() throws PbxException {
+        send(new PingAction());
+    }
+
+    private ManagerResponse send(org.asteriskjava.manager.action.ManagerAction action) throws PbxException {
+        try {
+            return connected().sendAction(action, timeoutMillis);
+        } catch (IOException | TimeoutException | IllegalStateException e) {
+            throw lost(action.getAction(), e);
+        }
+    }
+
+    private ManagerConnection connected() throws PbxUnreachableException {
+        if (connection != null && connection.getState() == ManagerConnectionState.CONNECTED) {
+            return connection;
+        }
+        close();
+        ManagerConnection fresh = new ManagerConnectionFactory(host, port, username, secret).createManagerConnection();
+        fresh.setSocketTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+        try {
+            fresh.login("off");
+        } catch (AuthenticationFailedException e) {
+            stop(fresh);
+            throw new PbxUnreachableException("AMI login as '" + username + "' on " + host + ":" + port + " refused", e);
+        } catch (IOException | TimeoutException | IllegalStateException e) {
+            stop(fresh);
+            throw new PbxUnreachableException("AMI " + host + ":" + port + " unreachable: " + e.getMessage(), e);
+        }
+        connection = fresh;
+        return connection;
+    }
+
+    private PbxUnreachableException lost(String what, Exception e) {
+        // asterisk-java may keep reporting CONNECTED after a socket error: start afresh next time.
+        close();
+        return new PbxUnreachableException("AMI " + host + ":" + port + " failed during " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            stop(connection);
+            connection = null;
+        }
+    }
+
+    /** Logs off, which also ends asterisk-java's own reconnect loop on a connection we no longer use. */
+    private static void stop(ManagerConnection c) {
+        ManagerConnectionState state = c.getState();
+        if (state == ManagerConnectionState.CONNECTED || state == ManagerConnectionState.RECONNECTING) {
+            try {
+                c.logoff();
+            } catch (RuntimeException e) {
+                // Already gone: nothing else to release.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AMI " + username + "@" + host + ":" + port;
+    }
+}

@@ -1,0 +1,130 @@
+package io.vbo.writer.pbx;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vbo.writer.config.WriterConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+/**
+ * The Asterisk this writer serves, through AMI (default) or {@code asterisk -rx} (cli mode), or none at all when
+ * no AMI host is configured (a local run): then files are written and nothing is reloaded. Connection failures are
+ * retried briefly; an Asterisk that answers with an error is not.
+ */
+@ApplicationScoped
+public class Asterisk implements PbxClient {
+    private static final Logger LOG = Logger.getLogger(Asterisk.class);
+
+    @Inject
+    WriterConfig config;
+    @Inject
+    MeterRegistry meters;
+
+    private PbxClient client;
+    private final AtomicInteger connected = new AtomicInteger();
+
+    @PostConstruct
+    void init() {
+        WriterConfig.Reload reload = config.reload();
+        client = switch (reload.mode()) {
+            case CLI -> new CliClient(config.cli().command(), reload.timeout());
+            case NONE -> null;
+            case AMI -> config.ami().host().map(host -> (PbxClient) new AmiClient(host, config.ami().port(),
+                    config.ami().username(), secret(), reload.timeout())).orElse(null);
+        };
+        meters.gauge("vbo.ami.connected", List.of(io.micrometer.core.instrument.Tag.of("pbx", config.pbxId())), connected);
+        LOG.infof("pbx %s: %s", config.pbxId(), client == null
+                ? "no Asterisk configured (vbo.writer.ami.host unset or reload.mode=none): files are written, not reloaded"
+                : "reloads through " + client);
+    }
+
+    private String secret() {
+        WriterConfig.Ami ami = config.ami();
+        if (ami.secret().isPresent()) {
+            return ami.secret().get();
+        }
+        if (ami.secretFile().isPresent()) {
+            try {
+                return Files.readString(ami.secretFile().get()).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read vbo.writer.ami.secret-file " + ami.secretFile().get(), e);
+            }
+        }
+        throw new IllegalStateException("vbo.writer.ami.host is set but neither vbo.writer.ami.secret "
+                + "(VBO_WRITER_AMI_SECRET) nor vbo.writer.ami.secret-file is");
+    }
+
+    @Override
+    public boolean configured() {
+        return client != null;
+    }
+
+    /** What this writer talks to, for health data and logs (never the secret). */
+    public String describe() {
+        return client == null ? "not configured" : client.toString();
+    }
+
+    @Override
+    @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
+    public String reloadPjsip() throws PbxException {
+        return track(() -> client.reloadPjsip());
+    }
+
+    @Override
+    @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
+    public List<String> endpointCodecs(String endpoint) throws PbxException {
+        return track(() -> client.endpointCodecs(endpoint));
+    }
+
+    @Override
+    @Retry(retryOn = PbxUnreachableException.class, maxRetries = 1, delay = 500)
+    public void ping() throws PbxException {
+        track(() -> {
+            client.ping();
+            return null;
+        });
+    }
+
+    private interface Call<T> {
+        T run() throws PbxException;
+    }
+
+    private <T> T track(Call<T> call) throws PbxException {
+        if (client == null) {
+            throw new PbxException("no Asterisk configured");
+        }
+        try {
+            T value = call.run();
+            if (connected.getAndSet(1) == 0) {
+                LOG.infof("pbx %s: %s reachable", config.pbxId(), client);
+            }
+            return value;
+        } catch (PbxUnreachableException e) {
+            if (connected.getAndSet(0) == 1) {
+                LOG.errorf("pbx %s: lost %s: %s", config.pbxId(), client, e.getMessage());
+            } else {
+                LOG.warnf("pbx %s: %s unreachable: %s", config.pbxId(), client, e.getMessage());
+            }
+            throw e;
+        } catch (PbxException e) {
+            connected.set(1);
+            throw e;
+        }
+    }
+
+    @Override
+    @PreDestroy
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.vbo.writer.pbx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the writer asks of Asterisk: reload PJSIP the least disruptive way, and report an endpoint's codecs. */
+public interface PbxClient extends AutoCloseable {
+    /** The reload command: {@code pjsip reload} does not exist in Asterisk 22 and {@code core reload} reloads every module. */
+    String RELOAD_COMMAND = "module reload res_pjsip.so";
+
+    /** Reloads res_pjsip; returns Asterisk's words, throws if it did not confirm the reload. */
+    String reloadPjsip() throws PbxException;
+
+    /** The codecs Asterisk has loaded for {@code endpoint}, in order. */
+    List<String> endpointCodecs(String endpoint) throws PbxException;
+
+    /** {@code false} when no Asterisk is configured: files are written, nothing is reloaded or verified. */
+    default boolean configured() {
+        return true;
+    }
+
+    /** Checks that Asterisk answers. */
+    void ping() throws PbxException;
+
+    @Override
+    void close();
+
+    /** Whether a reload answer confirms it: Asterisk 22 prints {@code Module 'res_pjsip.so' reloaded successfully.} */
+    static boolean reloadConfirmed(List<String> output) {
+        return output.stream().anyMatch(line -> line.contains("reloaded successfully"));
+    }
+
+    /** {@code (ulaw|alaw|g722)} as Asterisk prints an allow list (AMI {@code Allow:}, CLI {@code allow :}). */
+    static List<String> parseAllow(String value) {
+        String v = value == null ? "" : value.strip();
+        if (v.startsWith("(") && v.endsWith(")")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        List<String> codecs = new ArrayList<>();
+        for (String c : v.split("\\|")) {
+            if (!c.isBlank()) {
+                codecs.add(c.strip());
+            }
+        }
+        return codecs;
+    }
+}

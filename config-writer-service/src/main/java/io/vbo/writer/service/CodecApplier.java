@@ -1,0 +1,263 @@
+package io.vbo.writer.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vbo.events.CodecDecision;
+import io.vbo.events.ConfigApplied;
+import io.vbo.events.ConfigApplied.Status;
+import io.vbo.writer.editor.PjsipConfig;
+import io.vbo.writer.files.SafeFileWriter;
+import io.vbo.writer.pbx.PbxClient;
+import io.vbo.writer.pbx.PbxException;
+import io.vbo.writer.pbx.PbxUnreachableException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies a batch of codec decisions: one write per changed file, one reload, a check that Asterisk reports the
+ * new codecs, and a rollback to the backups when the reload fails or a check does not match. Every decision gets
+ * one {@link ConfigApplied}.
+ */
+public final class CodecApplier {
+    private static final Logger LOG = Logger.getLogger(CodecApplier.class);
+    private static final int ATTEMPTS = 5;
+
+    private final String pbxId;
+    private final Path dir;
+    private final String mainFile;
+    private final SafeFileWriter writer;
+    private final PbxClient pbx;
+    private final Lock lock;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private long writes;
+    private long reloads;
+
+    public CodecApplier(String pbxId, Path dir, String mainFile, SafeFileWriter writer, PbxClient pbx, Lock lock,
+            MeterRegistry meters, Clock clock) {
+        this.pbxId = pbxId;
+        this.dir = dir;
+        this.mainFile = mainFile;
+        this.writer = writer;
+        this.pbx = pbx;
+        this.lock = lock;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    /** Files written and reloads sent since start (for tests, benchmarks and logs). */
+    public synchronized long writes() {
+        return writes;
+    }
+
+    public synchronized long reloads() {
+        return reloads;
+    }
+
+    /**
+     * Applies {@code decisions} (latest per endpoint wins; an earlier one in the same batch is reported FAILED as
+     * superseded). Decisions whose codecs are already in the file cause no write and no reload; they are reported
+     * (checked against Asterisk) only when {@code reportUnchanged}.
+     */
+    public synchronized List<ConfigApplied> apply(List<CodecDecision> decisions, boolean reportUnchanged) {
+        List<ConfigApplied> results = new ArrayList<>();
+        Map<String, CodecDecision> latest = new LinkedHashMap<>();
+        for (CodecDecision d : decisions) {
+            CodecDecision earlier = latest.remove(d.endpoint());
+            if (earlier != null) {
+                results.add(result(earlier, Status.FAILED, List.of(), "superseded by decision " + d.decisionId() + " in the same batch"));
+            }
+            latest.put(d.endpoint(), d);
+        }
+        if (latest.isEmpty()) {
+            return results;
+        }
+        meters.summary("vbo.writer.batch.size", "pbx", pbxId).record(latest.size());
+        lock.lock();
+        try {
+            round(new ArrayList<>(latest.values()), reportUnchanged, true, results);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "pbx %s: applying %d decisions failed", pbxId, latest.size());
+            String error = "config files could not be read or written: " + e.getMessage();
+            for (CodecDecision d : latest.values()) {
+                if (results.stream().noneMatch(r -> r.decisionId().equals(d.decisionId()))) {
+                    results.add(result(d, Status.FAILED, List.of(), error));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        results.forEach(r -> meters.counter("vbo.writer.applies", "pbx", pbxId, "status", r.status().name()).increment());
+        return results;
+    }
+
+    private void round(List<CodecDecision> batch, boolean reportUnchanged, boolean firstRound, List<ConfigApplied> results)
+            throws IOException {
+        Map<String, List<String>> want = new LinkedHashMap<>();
+        batch.forEach(d -> want.put(d.endpoint(), d.codecs()));
+        Map<Path, Path> backups = new LinkedHashMap<>();
+        List<CodecDecision> written = new ArrayList<>();
+        List<CodecDecision> inPlace = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            PjsipConfig config = PjsipConfig.load(dir, mainFile);
+            PjsipConfig.Plan plan = config.planCodecs(want);
+            written.clear();
+            inPlace.clear();
+            List<CodecDecision> missing = new ArrayList<>();
+            for (CodecDecision d : batch) {
+                if (plan.missing().contains(d.endpoint())) {
+                    missing.add(d);
+                } else if (backups.isEmpty() && config.alreadyApplied(d.endpoint(), d.codecs())) {
+                    inPlace.add(d);
+                } else {
+                    written.add(d);
+                }
+            }
+            if (attempt == 1) {
+                for (CodecDecision d : missing) {
+                    results.add(result(d, Status.FAILED, List.of(), "endpoint " + d.endpoint() + " is not defined in "
+                            + mainFile + " or the files it includes"));
+                }
+                if (!plan.isEmpty() && pbx.configured()) {
+                    try {
+                        pbx.ping();
+                    } catch (PbxException e) {
+                        LOG.errorf("pbx %s: Asterisk unreachable, %d decisions not written: %s", pbxId, written.size(), e.getMessage());
+                        written.forEach(d -> results.add(result(d, Status.FAILED, List.of(), "Asterisk unreachable: " + e.getMessage())));
+                        report(inPlace, reportUnchanged, results);
+                        return;
+                    }
+                }
+            }
+            try {
+                for (Map.Entry<Path, byte[]> f : plan.changed().entrySet()) {
+                    Path backup = writer.replace(f.getKey(), config.files().get(f.getKey()).bytes(), f.getValue());
+                    backups.putIfAbsent(f.getKey(), backup);
+                    writes++;
+                }
+                break;
+            } catch (SafeFileWriter.ChangedOnDiskException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                LOG.infof("pbx %s: %s; reading it again", pbxId, e.getMessage());
+            }
+        }
+        if (written.isEmpty()) {
+            report(inPlace, reportUnchanged, results);
+            return;
+        }
+        LOG.infof("pbx %s: wrote %d file(s) for %d endpoint(s)", pbxId, backups.size(), written.size());
+        if (!pbx.configured()) {
+            written.forEach(d -> results.add(result(d, Status.APPLIED, List.of(), "written; not reloaded: no Asterisk configured")));
+            report(inPlace, reportUnchanged, results);
+            return;
+        }
+        try {
+            reload();
+        } catch (PbxException e) {
+            String restored = restore(backups);
+            Status status = e instanceof PbxUnreachableException ? Status.FAILED : Status.ROLLED_BACK;
+            LOG.errorf("pbx %s: reload failed (%s); %s", pbxId, e.getMessage(), restored);
+            written.forEach(d -> results.add(result(d, status, List.of(), "reload failed: " + e.getMessage() + "; " + restored)));
+            report(inPlace, reportUnchanged, results);
+            return;
+        }
+        Map<CodecDecision, List<String>> reported = new LinkedHashMap<>();
+        List<CodecDecision> mismatched = new ArrayList<>();
+        Map<CodecDecision, String> why = new LinkedHashMap<>();
+        for (CodecDecision d : written) {
+            try {
+                List<String> codecs = pbx.endpointCodecs(d.endpoint());
+                reported.put(d, codecs);
+                if (!codecs.equals(d.codecs())) {
+                    mismatched.add(d);
+                    why.put(d, "Asterisk reports " + codecs + " after the reload, expected " + d.codecs());
+                }
+            } catch (PbxException e) {
+                mismatched.add(d);
+                why.put(d, "could not verify: " + e.getMessage());
+            }
+        }
+        if (mismatched.isEmpty()) {
+            written.forEach(d -> results.add(result(d, Status.APPLIED, reported.get(d), null)));
+            report(inPlace, reportUnchanged, results);
+            return;
+        }
+        String restored = restore(backups);
+        LOG.warnf("pbx %s: %d of %d endpoint(s) did not verify (first: %s); %s", pbxId, mismatched.size(), written.size(),
+                why.get(mismatched.get(0)), restored);
+        mismatched.forEach(d -> results.add(result(d, Status.ROLLED_BACK, reported.getOrDefault(d, List.of()),
+                why.get(d) + "; " + restored)));
+        List<CodecDecision> rest = new ArrayList<>(written);
+        rest.removeAll(mismatched);
+        if (firstRound && !rest.isEmpty()) {
+            // The others verified: apply them again without the endpoints Asterisk did not take.
+            round(rest, false, false, results);
+        } else {
+            rest.forEach(d -> results.add(result(d, Status.ROLLED_BACK, reported.get(d), "rolled back with its batch; " + restored)));
+        }
+        report(inPlace, reportUnchanged, results);
+    }
+
+    private void reload() throws PbxException {
+        reloads++;
+        try {
+            String words = pbx.reloadPjsip();
+            meters.counter("vbo.writer.reloads", "pbx", pbxId, "outcome", "ok").increment();
+            LOG.infof("pbx %s: %s: %s", pbxId, PbxClient.RELOAD_COMMAND, words);
+        } catch (PbxException e) {
+            meters.counter("vbo.writer.reloads", "pbx", pbxId, "outcome",
+                    e instanceof PbxUnreachableException ? "unreachable" : "error").increment();
+            throw e;
+        }
+    }
+
+    /** Puts every backup back and reloads once more; returns what happened, for the report. */
+    private String restore(Map<Path, Path> backups) {
+        try {
+            for (Map.Entry<Path, Path> b : backups.entrySet()) {
+                writer.restore(b.getValue(), b.getKey());
+            }
+        } catch (IOException e) {
+            LOG.errorf(e, "pbx %s: RESTORING THE BACKUPS FAILED; backups are in %s", pbxId, backups.values());
+            return "restoring the backups failed: " + e.getMessage();
+        }
+        try {
+            reload();
+            return "old files restored and reloaded";
+        } catch (PbxException e) {
+            return "old files restored, but the reload after restoring failed: " + e.getMessage();
+        }
+    }
+
+    /** Decisions already in the files: nothing written or reloaded; checked against Asterisk when asked to report. */
+    private void report(List<CodecDecision> inPlace, boolean reportUnchanged, List<ConfigApplied> results) {
+        if (!reportUnchanged) {
+            return;
+        }
+        for (CodecDecision d : inPlace) {
+            if (!pbx.configured()) {
+                results.add(result(d, Status.APPLIED, List.of(), "already in the files; no Asterisk configured"));
+                continue;
+            }
+            try {
+                List<String> codecs = pbx.endpointCodecs(d.endpoint());
+                results.add(codecs.equals(d.codecs()) ? result(d, Status.APPLIED, codecs, null)
+                        : result(d, Status.FAILED, codecs, "in the files, but Asterisk reports " + codecs));
+            } catch (PbxException e) {
+                results.add(result(d, Status.FAILED, List.of(), "in the files; could not verify: " + e.getMessage()));
+            }
+        }
+    }
+
+    private ConfigApplied result(CodecDecision d, Status status, List<String> codecs, String error) {
+        return new ConfigApplied(ConfigApplied.SCHEMA, d.decisionId(), pbxId, d.endpoint(), status, codecs, error, clock.instant());
+    }
+}

@@ -1,0 +1,135 @@
+package io.vbo.writer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vbo.testkit.FixtureDirs;
+import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.writer.editor.Fixtures;
+import io.vbo.writer.editor.PjsipConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writer's surroundings for {@code @QuarkusTest}: a copy of the real lab config (config-used, with an
+ * extensions.conf that init creates) and the AMI test server acting as an Asterisk that really loads those files:
+ * each {@code module reload res_pjsip.so} reads them from disk, and {@code PJSIPShowEndpoint} reports what was
+ * loaded. Tests get the server and the folder through {@link Ami} and {@link ConfigDir} fields.
+ */
+public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
+    /** Injects the {@link SimulatedAsterisk}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Ami {
+    }
+
+    /** Injects the config folder ({@link Path}). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface ConfigDir {
+    }
+
+    private Path work;
+    private SimulatedAsterisk asterisk;
+
+    @Override
+    public Map<String, String> start() {
+        work = FixtureDirs.create("config-writer", dir -> { });
+        Path dir = work.resolve("asterisk");
+        Fixtures.copy(Fixtures.configUsed(), dir);
+        try {
+            Files.delete(dir.resolve("extensions.conf"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        asterisk = new SimulatedAsterisk(AmiTestServer.start(), dir);
+        return Map.of(
+                "vbo.writer.pbx-id", "lab",
+                "vbo.writer.config-dir", dir.toString(),
+                "vbo.writer.backup-dir", work.resolve("backups").toString(),
+                "vbo.writer.init-on-start", "true",
+                "vbo.writer.batch-window", "1500ms",
+                "vbo.writer.ami.host", "127.0.0.1",
+                "vbo.writer.ami.port", Integer.toString(asterisk.server().port()),
+                "vbo.writer.ami.secret", "vbo-secret",
+                "vbo.writer.reload.timeout", "3s");
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(asterisk, new TestInjector.AnnotatedAndMatchesType(Ami.class, SimulatedAsterisk.class));
+        injector.injectIntoFields(asterisk.dir(), new TestInjector.AnnotatedAndMatchesType(ConfigDir.class, Path.class));
+    }
+
+    @Override
+    public void stop() {
+        if (asterisk != null) {
+            asterisk.server().close();
+        }
+        if (work != null) {
+            FixtureDirs.delete(work);
+        }
+    }
+
+    /** The AMI test server wired to the files: what a reload loads is what PJSIPShowEndpoint reports. */
+    public static final class SimulatedAsterisk {
+        private final AmiTestServer server;
+        private final Path dir;
+        private volatile PjsipConfig loaded;
+        private volatile String reloadError;
+        private volatile Map<String, List<String>> overrides = Map.of();
+
+        public SimulatedAsterisk(AmiTestServer server, Path dir) {
+            this.server = server;
+            this.dir = dir;
+            load();
+            server.onCommand(command -> {
+                if (command.strip().equals("module reload res_pjsip.so")) {
+                    if (reloadError != null) {
+                        return io.vbo.testkit.ami.CommandReply.error(reloadError);
+                    }
+                    load();
+                }
+                return null;
+            });
+            server.endpointAllow(endpoint -> overrides.containsKey(endpoint) ? overrides.get(endpoint) : loaded.effectiveAllow(endpoint));
+        }
+
+        private void load() {
+            try {
+                loaded = PjsipConfig.load(dir, "pjsip.conf");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public AmiTestServer server() {
+            return server;
+        }
+
+        public Path dir() {
+            return dir;
+        }
+
+        /** Every reload fails with this CLI output until set back to null. */
+        public void failReloads(String output) {
+            this.reloadError = output;
+        }
+
+        /** PJSIPShowEndpoint reports these codecs for these endpoints, whatever was loaded (a reload that did not take). */
+        public void misreport(Map<String, List<String>> codecs) {
+            this.overrides = Map.copyOf(codecs);
+        }
+
+        public long reloads() {
+            return server.requests("Command").stream()
+                    .filter(r -> "module reload res_pjsip.so".equals(r.header("Command"))).count();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.vbo.writer.pbx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vbo.writer.editor.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** cli mode against a stand-in {@code asterisk} binary that prints the real captured CLI output. */
+class CliClientTest {
+    @TempDir
+    Path tmp;
+
+    private Path fakeAsterisk(String body) throws Exception {
+        Path bin = tmp.resolve("asterisk");
+        Files.writeString(bin, "#!/bin/sh\n# args: -rx '<command>'\necho \"$1|$2\" >> " + tmp.resolve("calls") + "\n" + body);
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        return bin;
+    }
+
+    @Test
+    void reloadAndShowEndpointParseTheCapturedOutput() throws Exception {
+        Path t = Fixtures.transcript("");
+        Path bin = fakeAsterisk("case \"$2\" in\n"
+                + "  'module reload res_pjsip.so') cat " + t.resolve("cli-module-reload-res_pjsip.txt") + " ;;\n"
+                + "  'pjsip show endpoint 1002') cat " + t.resolve("codec-change-1002-cli-after.txt") + " ;;\n"
+                + "  'pjsip show endpoint 9999') cat " + t.resolve("cli-pjsip-show-endpoint-9999-unknown.txt") + " ;;\n"
+                + "  *) cat " + t.resolve("cli-pjsip-reload.txt") + " ;;\n"
+                + "esac\n");
+        CliClient cli = new CliClient(bin.toString(), Duration.ofSeconds(5));
+        assertEquals("Module 'res_pjsip.so' reloaded successfully.", cli.reloadPjsip());
+        assertEquals(List.of("gsm"), cli.endpointCodecs("1002"));
+        PbxException unknown = assertThrows(PbxException.class, () -> cli.endpointCodecs("9999"));
+        assertEquals("Asterisk: Unable to find object 9999.", unknown.getMessage());
+        assertThrows(io.vbo.events.InvalidEventException.class, () -> cli.endpointCodecs("1002; core stop now"));
+        assertEquals(List.of("-rx|module reload res_pjsip.so", "-rx|pjsip show endpoint 1002", "-rx|pjsip show endpoint 9999"),
+                Files.readAllLines(tmp.resolve("calls")));
+    }
+
+    @Test
+    void aRefusedReloadAndADeadAsteriskAreTold() throws Exception {
+        CliClient refusing = new CliClient(fakeAsterisk("echo \"The module 'res_pjsip.so' was not properly initialized.\"\n").toString(),
+                Duration.ofSeconds(5));
+        PbxException refused = assertThrows(PbxException.class, refusing::reloadPjsip);
+        assertTrue(refused.getMessage().contains("not properly initialized"), refused.getMessage());
+        CliClient down = new CliClient(fakeAsterisk("echo 'Unable to connect to remote asterisk (does /var/run/asterisk/asterisk.ctl exist?)'\nexit 1\n")
+                .toString(), Duration.ofSeconds(5));
+        assertThrows(PbxUnreachableException.class, down::reloadPjsip);
+        assertThrows(PbxUnreachableException.class, () -> new CliClient(tmp.resolve("missing").toString(), Duration.ofSeconds(5)).ping());
+    }
+}

@@ -1,0 +1,152 @@
+package io.vbo.writer.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vbo.events.CodecDecision;
+import io.vbo.events.ConfigApplied;
+import io.vbo.events.ConfigApplied.Status;
+import io.vbo.writer.editor.Fixtures;
+import io.vbo.writer.editor.PjsipConfig;
+import io.vbo.writer.files.SafeFileWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CodecApplierTest {
+    @TempDir
+    Path tmp;
+    Path dir;
+    FileBackedPbx pbx;
+    CodecApplier applier;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void setUp() {
+        dir = Fixtures.copy(Fixtures.configUsed(), tmp.resolve("asterisk"));
+        pbx = new FileBackedPbx(dir);
+        applier = new CodecApplier("lab", dir, "pjsip.conf", new SafeFileWriter(tmp.resolve("backups"), 10), pbx,
+                new ReentrantLock(), meters, Clock.systemUTC());
+    }
+
+    static CodecDecision decision(String endpoint, String... codecs) {
+        return new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), "lab", endpoint, "t", List.of(codecs), null,
+                new CodecDecision.Reason("test", null, Map.of(), null, ""), Instant.now());
+    }
+
+    private static Map<String, ConfigApplied> byEndpoint(List<ConfigApplied> results) {
+        return results.stream().collect(Collectors.toMap(ConfigApplied::endpoint, Function.identity()));
+    }
+
+    @Test
+    void appliedWhenAsteriskReportsTheNewCodecs() throws Exception {
+        List<ConfigApplied> results = applier.apply(List.of(decision("1002", "gsm")), true);
+        assertEquals(1, results.size());
+        assertEquals(Status.APPLIED, results.get(0).status());
+        assertEquals(List.of("gsm"), results.get(0).codecsReported());
+        assertArrayEquals(Files.readAllBytes(Fixtures.transcript("codec-change-pjsip_endpoints.conf.after")),
+                Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
+        assertEquals(List.of("reload", "show 1002"), pbx.calls);
+        assertEquals(1.0, meters.counter("vbo.writer.applies", "pbx", "lab", "status", "APPLIED").count());
+    }
+
+    @Test
+    void reloadErrorRestoresTheOldFile() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("pjsip_endpoints.conf"));
+        pbx.reloadError = "Module 'res_pjsip.so' could not be reloaded.";
+        ConfigApplied r = applier.apply(List.of(decision("1002", "gsm")), true).get(0);
+        assertEquals(Status.ROLLED_BACK, r.status());
+        assertTrue(r.error().contains("could not be reloaded"), r.error());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
+        assertEquals(2, pbx.count("reload"));
+    }
+
+    @Test
+    void mismatchRollsBackOnlyThatEndpointAndReappliesTheOthers() throws Exception {
+        pbx.distort = codecs -> codecs.equals(List.of("g729")) ? List.of("ulaw") : codecs;
+        List<ConfigApplied> results = applier.apply(List.of(decision("1001", "gsm"), decision("1002", "g729")), true);
+        Map<String, ConfigApplied> by = byEndpoint(results);
+        assertEquals(Status.ROLLED_BACK, by.get("1002").status());
+        assertEquals(List.of("ulaw"), by.get("1002").codecsReported());
+        assertEquals(Status.APPLIED, by.get("1001").status());
+        PjsipConfig now = PjsipConfig.load(dir, "pjsip.conf");
+        assertEquals(List.of("gsm"), now.effectiveAllow("1001"));
+        assertEquals(List.of("ulaw", "alaw", "g722", "gsm"), now.effectiveAllow("1002"));
+        assertEquals(3, pbx.count("reload"), "apply, restore, apply the rest");
+    }
+
+    @Test
+    void unreachableAsteriskWritesNothing() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("pjsip_endpoints.conf"));
+        pbx.unreachable = true;
+        ConfigApplied r = applier.apply(List.of(decision("1002", "gsm")), true).get(0);
+        assertEquals(Status.FAILED, r.status());
+        assertTrue(r.error().startsWith("Asterisk unreachable"), r.error());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
+        assertEquals(0, applier.writes());
+    }
+
+    @Test
+    void batchIsOneWriteOneReloadAndTheSameStateAgainIsNothing() throws Exception {
+        List<CodecDecision> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String ep = "100" + (1 + i % 3);
+            batch.add(i % 2 == 0 ? decision(ep, "opus", "gsm") : decision(ep, "g729", "gsm", "ulaw"));
+        }
+        List<ConfigApplied> results = applier.apply(batch, true);
+        assertEquals(100, results.size());
+        assertEquals(97, results.stream().filter(r -> r.status() == Status.FAILED && r.error().startsWith("superseded")).count());
+        assertEquals(3, results.stream().filter(r -> r.status() == Status.APPLIED).count());
+        assertEquals(1, applier.writes());
+        assertEquals(1, applier.reloads());
+
+        pbx.calls.clear();
+        // The last of the 100 per endpoint: 99 → 1001 (odd), 97 → 1002 (odd), 98 → 1003 (even).
+        List<ConfigApplied> again = applier.apply(List.of(decision("1001", "g729", "gsm", "ulaw"), decision("1002", "g729", "gsm", "ulaw")), true);
+        assertEquals(List.of(Status.APPLIED, Status.APPLIED), again.stream().map(ConfigApplied::status).toList());
+        assertEquals(1, applier.writes());
+        assertEquals(1, applier.reloads());
+        assertEquals(0, pbx.count("reload"));
+        assertEquals(List.of("show 1001", "show 1002"), pbx.calls);
+        assertEquals(List.of(), applier.apply(List.of(decision("1003", "opus", "gsm")), false), "converge reports nothing unchanged");
+    }
+
+    @Test
+    void aFileEditedByHandBetweenReadAndWriteIsReadAgain() throws Exception {
+        Path endpoints = dir.resolve("pjsip_endpoints.conf");
+        pbx.onPing = () -> {
+            try {
+                Files.writeString(endpoints, "; added by the administrator\n", java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertEquals(Status.APPLIED, applier.apply(List.of(decision("1002", "gsm")), true).get(0).status());
+        String text = Files.readString(endpoints);
+        assertTrue(text.endsWith("auth=1003-auth\n\n; added by the administrator\n"), text);
+        assertTrue(text.contains("[1002]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=gsm\n"), text);
+        assertEquals(1, applier.writes());
+    }
+
+    @Test
+    void unknownEndpointFailsWithoutTouchingFiles() throws Exception {
+        ConfigApplied r = applier.apply(List.of(decision("9999", "gsm")), true).get(0);
+        assertEquals(Status.FAILED, r.status());
+        assertTrue(r.error().contains("not defined"), r.error());
+        assertEquals(0, applier.writes());
+        assertTrue(pbx.calls.isEmpty());
+    }
+}

@@ -1,0 +1,8 @@
+package io.vbo.discovery.ami;
+
+/** An AMI action that could not be answered: connection down, closed while waiting, or timed out. */
+public class AmiException extends RuntimeException {
+    public AmiException(String message) {
+        super(message);
+    }
+}

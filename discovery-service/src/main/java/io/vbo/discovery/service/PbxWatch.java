@@ -1,0 +1,181 @@
+package io.vbo.discovery.service;
+
+import io.vbo.discovery.ami.AmiConnection;
+import io.vbo.discovery.ami.AmiMessage;
+import io.vbo.discovery.ami.AmiParsers;
+import io.vbo.discovery.ami.AmiReply;
+import io.vbo.discovery.cli.CliParsers;
+import io.vbo.discovery.cli.CliRunner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One configured PBX: its AMI session (or CLI runner), its {@link PbxDiscovery}, and its state for health and metrics.
+ */
+public final class PbxWatch implements AmiConnection.Listener {
+    private static final Logger LOG = Logger.getLogger(PbxWatch.class);
+    private static final String NO_CONTACTS = "No Contacts found";
+
+    private final String id;
+    private final PbxDiscovery discovery;
+    private final Vertx vertx;
+    private final Consumer<Duration> cycleTimer;
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private AmiConnection connection;
+    private CliRunner cli;
+    private volatile boolean up;
+    private volatile String reason = "not started";
+
+    PbxWatch(String id, PbxDiscovery discovery, Vertx vertx, Consumer<Duration> cycleTimer) {
+        this.id = id;
+        this.discovery = discovery;
+        this.vertx = vertx;
+        this.cycleTimer = cycleTimer;
+    }
+
+    void useAmi(AmiConnection ami) {
+        this.connection = ami;
+        this.reason = "connecting";
+        ami.start();
+    }
+
+    void useCli(CliRunner runner) {
+        this.cli = runner;
+        this.reason = "waiting for the first run of asterisk -rx";
+        poll();
+    }
+
+    /** A PBX that cannot be watched at all (e.g. its secret is missing). */
+    void disable(String why) {
+        this.reason = why;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean up() {
+        return up;
+    }
+
+    /** Why the PBX is not up, {@code null} when it is. */
+    public String reason() {
+        return up ? null : reason;
+    }
+
+    public int contacts() {
+        return discovery.contactCount();
+    }
+
+    Future<Void> stop() {
+        return connection != null ? connection.stop() : Future.succeededFuture();
+    }
+
+    /**
+     * Lists endpoints and contacts once, unless a previous listing of this PBX is still running or its AMI session is
+     * down (the session lists at once when it is back, and its state is already logged and in health).
+     */
+    public void poll() {
+        boolean amiDown = connection != null && connection.state() != AmiConnection.State.CONNECTED;
+        if ((connection == null && cli == null) || amiDown || !polling.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        Future<Void> cycle = connection != null ? pollAmi() : pollCli();
+        cycle.onComplete(result -> {
+            polling.set(false);
+            if (result.succeeded()) {
+                cycleTimer.accept(Duration.ofNanos(System.nanoTime() - started));
+            } else {
+                LOG.warnf("PBX %s: listing failed: %s", id, result.cause().getMessage());
+            }
+        });
+    }
+
+    private Future<Void> pollAmi() {
+        return connection.list("PJSIPShowEndpoints", Map.of()).compose(endpoints -> connection
+                .list("PJSIPShowContacts", Map.of()).compose(contacts -> {
+                    if (!contacts.success() && !NO_CONTACTS.equalsIgnoreCase(String.valueOf(contacts.message()))) {
+                        return Future.failedFuture("PJSIPShowContacts answered Error: " + contacts.message());
+                    }
+                    // An endpoint list error (none configured) simply means no active channels anywhere.
+                    Map<String, Integer> channels = endpoints.success() ? AmiParsers.activeChannels(endpoints.events()) : Map.of();
+                    discovery.snapshot(parseContacts(contacts), channels);
+                    return Future.succeededFuture();
+                }));
+    }
+
+    private List<Contact> parseContacts(AmiReply reply) {
+        List<Contact> contacts = new ArrayList<>();
+        for (AmiMessage event : reply.events()) {
+            if ("ContactList".equalsIgnoreCase(event.event())) {
+                Optional<Contact> contact = AmiParsers.contact(event);
+                contact.ifPresentOrElse(contacts::add, () -> LOG.warnf(
+                        "PBX %s: contact %s skipped: no IP address in its URI or Via", id, event.get("Uri")));
+            }
+        }
+        return contacts;
+    }
+
+    private Future<Void> pollCli() {
+        return vertx.<Void>executeBlocking(() -> {
+            try {
+                List<CliParsers.CliEndpoint> endpoints = CliParsers.endpoints(cli.run("pjsip show endpoints"));
+                List<CliParsers.CliContact> contacts = CliParsers.contacts(cli.run("pjsip show contacts"));
+                Map<String, Integer> channels = new java.util.LinkedHashMap<>();
+                endpoints.forEach(e -> channels.put(e.name(), e.channels()));
+                markUp();
+                discovery.snapshot(CliParsers.resolve(contacts, endpoints), channels);
+                return null;
+            } catch (java.io.IOException e) {
+                markDown(e.getMessage());
+                throw e;
+            }
+        }, false);
+    }
+
+    private void markUp() {
+        if (!up) {
+            LOG.infof("PBX %s: up", id);
+        }
+        up = true;
+    }
+
+    private void markDown(String why) {
+        if (up || !why.equals(reason)) {
+            LOG.warnf("PBX %s: down: %s", id, why);
+        }
+        up = false;
+        reason = why;
+    }
+
+    @Override
+    public void connected() {
+        LOG.infof("PBX %s: AMI connected and logged in", id);
+        up = true;
+        reason = null;
+        poll();
+    }
+
+    @Override
+    public void event(AmiMessage event) {
+        if ("ContactStatus".equalsIgnoreCase(event.event())) {
+            discovery.contactStatus(event);
+        }
+    }
+
+    @Override
+    public void down(String why, Duration retryIn) {
+        up = false;
+        reason = why;
+        LOG.warnf("PBX %s: AMI down: %s; next attempt in %d ms", id, why, retryIn.toMillis());
+    }
+}

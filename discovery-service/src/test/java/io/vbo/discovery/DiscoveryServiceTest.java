@@ -1,0 +1,172 @@
+package io.vbo.discovery;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vbo.events.ContactStatus;
+import io.vbo.events.EndpointEvent;
+import io.vbo.events.EndpointGone;
+import io.vbo.events.EndpointObserved;
+import io.vbo.events.EventJson;
+import io.vbo.events.Topics;
+import io.vbo.testkit.KafkaBrokerResource;
+import io.vbo.testkit.KafkaTestClient;
+import io.vbo.testkit.ami.AmiContact;
+import io.vbo.testkit.ami.AmiTestServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The service against two AMI test servers (one with a wrong secret) and a real Kafka broker. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(value = AmiServersResource.class, restrictToAnnotatedClass = true)
+class DiscoveryServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    AmiServersResource.Servers servers;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private KafkaTestClient kafka;
+    private KafkaTestClient.Reader endpoints;
+
+    @BeforeEach
+    void open() {
+        AmiTestServer ami = servers.good();
+        ami.setContacts(AmiContact.allFrom(AmiContact.REGISTERED));
+        ami.responseDelay(Duration.ZERO);
+        kafka = new KafkaTestClient(bootstrap);
+        endpoints = kafka.reader(Topics.ENDPOINTS);
+    }
+
+    @AfterEach
+    void close() {
+        endpoints.close();
+        kafka.close();
+    }
+
+    private static EndpointEvent event(ConsumerRecord<String, String> record) {
+        return EventJson.fromJson(record.value(), EndpointEvent.class);
+    }
+
+    private List<EndpointObserved> observed(String key, ContactStatus status, int count) {
+        return endpoints.await(count, r -> r.key().equals(key) && event(r) instanceof EndpointObserved o && o.status() == status, WAIT)
+                .stream().map(r -> (EndpointObserved) event(r)).toList();
+    }
+
+    @Test
+    void threeContactsBecomeThreeEndpointObservedWithTheTranscriptFields() {
+        Map<String, Long> rtts = Map.of("1001", 479L, "1002", 439L, "1003", 440L);
+        Map<String, String> uris = Map.of("1001", "sip:1001-0x5644aa7f0270@10.231.1.2:5060",
+                "1002", "sip:1002-0x560e6d0b1270@10.231.2.2:5060", "1003", "sip:1003-0x5629609f9270@10.231.3.2:5060");
+        for (String endpoint : List.of("1001", "1002", "1003")) {
+            EndpointObserved seen = observed("pbx-a/" + endpoint, ContactStatus.REACHABLE, 1).get(0);
+            EndpointObserved expected = new EndpointObserved(1, "pbx-a", endpoint, endpoint, uris.get(endpoint),
+                    "10.231." + endpoint.charAt(3) + ".2", 5060, "udp", ContactStatus.REACHABLE, rtts.get(endpoint),
+                    "baresip v1.0.0 (x86_64/linux)", 0, seen.observedAt());
+            assertEquals(expected, seen);
+        }
+        assertTrue(endpoints.drain(Duration.ZERO).stream().noneMatch(r -> r.key().startsWith("pbx-bad/")));
+    }
+
+    @Test
+    void contactStatusEventIsPublishedWithinOneSecond() {
+        servers.good().awaitEventSessions(1, WAIT);
+        Instant emitted = Instant.now();
+        assertEquals(1, servers.good().emitContactStatus("1003", "Unreachable"));
+        ConsumerRecord<String, String> record = endpoints.await(1, r -> r.key().equals("pbx-a/1003")
+                && event(r) instanceof EndpointObserved o && o.status() == ContactStatus.UNREACHABLE, WAIT).get(0);
+        long millis = record.timestamp() - emitted.toEpochMilli();
+        assertTrue(millis < 1000, "published " + millis + " ms after the AMI event");
+        EndpointObserved unreachable = (EndpointObserved) event(record);
+        assertEquals(null, unreachable.rttMicros());
+        assertEquals("baresip v1.0.0 (x86_64/linux)", unreachable.userAgent());
+    }
+
+    @Test
+    void removedContactProducesEndpointGone() {
+        observed("pbx-a/1002", ContactStatus.REACHABLE, 1);
+        servers.good().removeContact("1002");
+        EndpointEvent gone = event(endpoints.await(1, r -> r.key().equals("pbx-a/1002") && event(r) instanceof EndpointGone, WAIT).get(0));
+        assertEquals("sip:1002-0x560e6d0b1270@10.231.2.2:5060", ((EndpointGone) gone).contactUri());
+    }
+
+    @Test
+    void activeChannelsReachTheEvents() {
+        servers.good().setActiveChannels("1001", 2);
+        try {
+            endpoints.await(1, r -> r.key().equals("pbx-a/1001") && event(r) instanceof EndpointObserved o && o.activeCalls() == 2, WAIT);
+        } finally {
+            servers.good().setActiveChannels("1001", 0);
+        }
+    }
+
+    @Test
+    void wrongSecretIsDownWithAuthenticationFailedAndNoReconnectStorm() throws InterruptedException {
+        AmiTestServer bad = servers.wrongSecret();
+        Instant deadline = Instant.now().plus(WAIT);
+        while (bad.loginAttempts() == 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        String body = given().when().get("/q/health/ready").then().statusCode(503).extract().asString();
+        JsonPath health = JsonPath.from(body);
+        String pbxBad = health.getString("checks.find { it.name == 'PBX connections' }.data.pbx-bad");
+        assertTrue(pbxBad.startsWith("down: authentication failed"), body);
+        assertEquals("connected", health.getString("checks.find { it.name == 'PBX connections' }.data.pbx-a"), body);
+        // Reconnect backoff is 200 ms here: a retry loop ignoring the refusal would log in ~10 times in 2 s.
+        int before = bad.loginAttempts();
+        Thread.sleep(2000);
+        assertEquals(1, bad.loginAttempts());
+        assertEquals(before, bad.loginAttempts());
+    }
+
+    @Test
+    void closedSocketIsFollowedByReconnectAndResumedPublishing() {
+        AmiTestServer ami = servers.good();
+        ami.awaitEventSessions(1, WAIT);
+        int logins = ami.loginAttempts();
+        ami.closeConnections();
+        ami.addContact(AmiContact.generated("2001", "2001:db8::20", 5062));
+        EndpointObserved fresh = observed("pbx-a/2001", ContactStatus.REACHABLE, 1).get(0);
+        assertEquals("2001:db8::20", fresh.address());
+        assertEquals(5062, fresh.port());
+        assertTrue(ami.loginAttempts() > logins, "a new login after the drop");
+        ami.awaitEventSessions(1, WAIT);
+    }
+
+    @Test
+    void garbageAndUnknownEventsDoNotStopTheService() {
+        AmiTestServer ami = servers.good();
+        ami.awaitEventSessions(1, WAIT);
+        int connections = ami.connections();
+        ami.sendGarbage("\u0000\u00ff\u0007 not AMI at all\r\n\r\n");
+        ami.emitEvent("Event: SomethingAsteriskAddsLater\r\nPrivilege: system,all\r\nFoo: bar\r\n\r\n");
+        ami.emitEvent("Event: ContactStatus\r\nPrivilege: system,all\r\nContactStatus: Reachable\r\n\r\n");
+        ami.emitContactStatus("1001", "NonQualified");
+        observed("pbx-a/1001", ContactStatus.NON_QUALIFIED, 1);
+        assertEquals(connections, ami.connections(), "no reconnect was needed");
+    }
+
+    @Test
+    void metricsNameEachPbx() {
+        observed("pbx-a/1001", ContactStatus.REACHABLE, 1);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("vbo_ami_connected{pbx=\"pbx-a\"} 1.0"))
+                .body(containsString("vbo_ami_connected{pbx=\"pbx-bad\"} 0.0"))
+                .body(containsString("vbo_discovery_contacts{pbx=\"pbx-a\"}"))
+                .body(containsString("vbo_discovery_published_total{pbx=\"pbx-a\",type=\"EndpointObserved\"}"));
+    }
+}

@@ -1,0 +1,123 @@
+package io.vbo.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code vbo demo bench [--phones 50] [--reshapes 3]}: numbers for docs/benchmarks/system.md, on the same lab as the
+ * end-to-end test. Measures each packaged service's start (started one at a time) and RSS, the full first cycle for
+ * N namespace phones (every phone probed both ways, decided, written and reloaded), and the time from a link
+ * reshape (2 Mbit/s → 40 kbit/s) to the new codecs applied.
+ */
+final class SystemBenchmark {
+    private static final long[] RATES = { 40_000, 150_000, 2_000_000 };
+    private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
+
+    private SystemBenchmark() {
+    }
+
+    static void run(int phoneCount, int reshapes, Duration interval) throws Exception {
+        List<Lab.PhoneSpec> phones = new ArrayList<>();
+        for (int i = 0; i < phoneCount; i++) {
+            phones.add(new Lab.PhoneSpec(Integer.toString(1001 + i), RATES[i % RATES.length]));
+        }
+        Instant begin = Instant.now();
+        try (Lab lab = Lab.start(new Lab.Settings(phones, interval, 3, 2, true), line -> System.out.println("bench: " + line))) {
+            Instant ready = Instant.now();
+            System.out.printf(Locale.ROOT, "bench: lab up in %d ms (broker, database, %d phones, 4 services one by one)%n",
+                    Duration.between(begin, ready).toMillis(), phoneCount);
+            awaitAllApplied(lab, phones, Duration.ofMinutes(30));
+            Duration cycle = Duration.between(ready, Instant.now());
+            Metrics writer = new Metrics(lab.service("config-writer-service").get("/q/metrics", null));
+            Metrics probe = new Metrics(lab.service("probe-service").get("/q/metrics", null));
+            System.out.printf(Locale.ROOT, "RESULT full-cycle phones=%d cycle_ms=%d probes=%.0f batches=%.0f reloads=%.0f "
+                    + "changes=%.0f max_batch=%.0f%n", phoneCount, cycle.toMillis(), probe.sum("vbo_probe_runs_total"),
+                    writer.sum("vbo_writer_batch_size_count"), writer.sum("vbo_writer_reloads_total"),
+                    writer.sum("vbo_writer_batch_size_sum"), writer.sum("vbo_writer_batch_size_max"));
+            for (ServiceProcess service : lab.services().values()) {
+                System.out.printf(Locale.ROOT, "RESULT service=%s ready_ms=%d quarkus_started_s=%s rss_mib=%.0f%n",
+                        service.name(), service.startTime().toMillis(), quarkusStarted(service.log()),
+                        service.rssBytes() / 1048576.0);
+            }
+            String fast = phones.stream().filter(p -> p.bps() == 2_000_000).findFirst().orElseThrow().endpoint();
+            for (int i = 0; i < reshapes; i++) {
+                long down = reshapeUntilApplied(lab, fast, 40_000, "low", interval);
+                System.out.printf(Locale.ROOT, "RESULT reshape endpoint=%s 2mbit->40kbit applied_ms=%d%n", fast, down);
+                long up = reshapeUntilApplied(lab, fast, 2_000_000, "high", interval);
+                System.out.printf(Locale.ROOT, "RESULT reshape endpoint=%s 40kbit->2mbit applied_ms=%d%n", fast, up);
+            }
+        }
+    }
+
+    private static void awaitAllApplied(Lab lab, List<Lab.PhoneSpec> phones, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        int last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            int applied = 0;
+            for (Lab.PhoneSpec phone : phones) {
+                if (lastAppliedTier(lab, phone.endpoint()) != null) {
+                    applied++;
+                }
+            }
+            if (applied != last) {
+                System.out.printf("bench: %d/%d phones applied%n", applied, phones.size());
+                last = applied;
+            }
+            if (applied == phones.size()) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("not every phone applied within " + timeout);
+    }
+
+    private static long reshapeUntilApplied(Lab lab, String endpoint, long bps, String tier, Duration interval)
+            throws InterruptedException {
+        Instant reshaped = Instant.now();
+        lab.reshape(endpoint, bps);
+        Instant deadline = reshaped.plus(interval.multipliedBy(6)).plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            if (tier.equals(lastAppliedTier(lab, endpoint))) {
+                return Duration.between(reshaped, Instant.now()).toMillis();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(endpoint + " did not reach " + tier + " after reshape");
+    }
+
+    /** The tier of the endpoint's latest decision if the writer reported it applied, else null. */
+    private static String lastAppliedTier(Lab lab, String endpoint) {
+        try {
+            JsonNode latest = null;
+            for (JsonNode d : SystemEndToEndIT.json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint
+                    + "/decisions"))) {
+                if (latest == null || d.path("decidedAt").asText().compareTo(latest.path("decidedAt").asText()) > 0) {
+                    latest = d;
+                }
+            }
+            return latest != null && "APPLIED".equals(latest.path("appliedStatus").asText()) ? latest.path("tier").asText()
+                    : null;
+        } catch (RuntimeException notYet) {
+            return null;
+        }
+    }
+
+    private static String quarkusStarted(Path log) {
+        try {
+            Matcher m = STARTED.matcher(Files.readString(log));
+            return m.find() ? m.group(1) : "?";
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+}

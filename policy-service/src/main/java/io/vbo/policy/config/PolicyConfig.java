@@ -1,0 +1,150 @@
+package io.vbo.policy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the policy-service can be told; every default is in code (docs/decisions/policy-service.md says why). */
+@ConfigMapping(prefix = "vbo.policy")
+public interface PolicyConfig {
+
+    /** Decision preset: {@code overhead-aware} (per-codec wire bandwidth) or {@code seed-compatible} (the original's rule). */
+    @WithDefault("overhead-aware")
+    String preset();
+
+    /** Share of the estimated bandwidth voice may use ({@code overhead-aware}). */
+    @WithDefault("0.8")
+    double utilisation();
+
+    /** Calls the link must carry at once ({@code overhead-aware}). */
+    @WithName("expected-concurrent-calls")
+    @WithDefault("1")
+    int expectedConcurrentCalls();
+
+    /** Layer-2 bytes per packet on top of IP/UDP/RTP (18 = Ethernet II header + FCS). */
+    @WithName("layer2-bytes")
+    @WithDefault("18")
+    int layer2Bytes();
+
+    /**
+     * Tiers, best first, each a name and an ordered codec list ({@code vbo.policy.tiers[0].name=high},
+     * {@code vbo.policy.tiers[0].codecs=ulaw,alaw,...}). The first codec of a tier sets what it needs; the last tier
+     * always fits. Absent: the preset's built-in tiers.
+     */
+    Optional<List<TierConfig>> tiers();
+
+    /** Per-codec overrides of the built-in table, by Asterisk codec name. */
+    Map<String, CodecOverride> codecs();
+
+    /** Smoothing of measurements into an estimate. */
+    Estimator estimator();
+
+    /** Tier hysteresis. */
+    Hysteresis hysteresis();
+
+    /** E-model inputs that are not measured. */
+    EModel emodel();
+
+    /** Measurement retention. */
+    Retention retention();
+
+    /** Decision publishing. */
+    Publish publish();
+
+    /** One tier of the configured policy. */
+    interface TierConfig {
+        /** Tier name, published as {@code CodecDecision.tier}. */
+        String name();
+
+        /** Ordered codec list for {@code allow=}. */
+        List<String> codecs();
+    }
+
+    /** Overrides of one codec's built-in profile. */
+    interface CodecOverride {
+        /** Codec payload bit rate at the packetization below. */
+        Optional<Integer> payloadBps();
+
+        /** Milliseconds of audio per RTP packet. */
+        Optional<Integer> packetizationMs();
+
+        /** E-model equipment impairment factor Ie. */
+        Optional<Double> ie();
+
+        /** E-model packet-loss robustness factor Bpl. */
+        Optional<Double> bpl();
+    }
+
+    /** Estimator settings. */
+    interface Estimator {
+        /** Successful results per direction the median is taken over (3: one outlier never moves it). */
+        @WithDefault("3")
+        int window();
+    }
+
+    /** Hysteresis settings. */
+    interface Hysteresis {
+        /** Consecutive estimates above a better tier's need (plus margin) before upgrading. */
+        @WithName("upgrade-after")
+        @WithDefault("2")
+        int upgradeAfter();
+
+        /** Extra headroom an upgrade needs, as a fraction of the tier's need. */
+        @WithDefault("0.10")
+        double margin();
+
+        /** Consecutive failed probes after which an endpoint is shown as unmeasured (its tier is kept). */
+        @WithName("unmeasured-after")
+        @WithDefault("3")
+        int unmeasuredAfter();
+    }
+
+    /** E-model settings. */
+    interface EModel {
+        /** Jitter buffer delay as a multiple of the measured jitter. */
+        @WithName("jitter-buffer-factor")
+        @WithDefault("2.0")
+        double jitterBufferFactor();
+
+        /** Whether G.711 runs with packet-loss concealment (Asterisk genericplc), which selects its Bpl. */
+        @WithName("g711-plc")
+        @WithDefault("true")
+        boolean g711Plc();
+    }
+
+    /** Retention settings. */
+    interface Retention {
+        /** Measurements older than this many days are purged. */
+        @WithDefault("90")
+        int days();
+
+        /** Rows deleted per statement, so a purge never holds one huge transaction. */
+        @WithName("chunk-size")
+        @WithDefault("10000")
+        int chunkSize();
+
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        Duration every();
+    }
+
+    /** Publishing settings. */
+    interface Publish {
+        /** How long to wait for the broker to acknowledge a decision before leaving it to the resend sweep. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** How often decisions the broker never acknowledged are resent. */
+        @WithName("resend-every")
+        @WithDefault("30s")
+        Duration resendEvery();
+
+        /** Partitions of {@code vbo.codec-decisions} when this service creates it. */
+        @WithDefault("3")
+        int partitions();
+    }
+}

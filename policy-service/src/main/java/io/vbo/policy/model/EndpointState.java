@@ -1,0 +1,56 @@
+package io.vbo.policy.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the policy knows about one endpoint between results; mutable, owned by one thread at a time. */
+public final class EndpointState {
+    public final String pbxId;
+    public final String endpoint;
+    public EndpointStatus status = EndpointStatus.PENDING;
+    public String tier;
+    public List<String> codecs;
+    public int streak;
+    public String streakTier;
+    public int consecutiveFailures;
+    public Long estimateBps;
+    public Long downlinkBps;
+    public Long uplinkBps;
+    public Double lossPercent;
+    public Double jitterMs;
+    public Long rttMicros;
+    public Double mos;
+    public final MedianWindow downlink;
+    public final MedianWindow uplink;
+    public final MedianWindow loss;
+    public final MedianWindow jitter;
+    public Instant lastResultAt;
+    public String lastOutcome;
+    public Instant lastSuccessAt;
+    /** An administrator's pin, {@code null} when the policy decides. */
+    public List<String> pinCodecs;
+    /** Whether the table has a row for this endpoint (then saving is an update, else an insert). */
+    public boolean stored;
+
+    public EndpointState(String pbxId, String endpoint, int window, List<? extends Number> downlink,
+            List<? extends Number> uplink, List<? extends Number> loss, List<? extends Number> jitter) {
+        this.pbxId = pbxId;
+        this.endpoint = endpoint;
+        this.downlink = new MedianWindow(window, downlink);
+        this.uplink = new MedianWindow(window, uplink);
+        this.loss = new MedianWindow(window, loss);
+        this.jitter = new MedianWindow(window, jitter);
+    }
+
+    public static EndpointState fresh(String pbxId, String endpoint, int window) {
+        return new EndpointState(pbxId, endpoint, window, null, null, null, null);
+    }
+
+    public String key() {
+        return pbxId + "/" + endpoint;
+    }
+
+    public boolean pinned() {
+        return pinCodecs != null;
+    }
+}

@@ -1,0 +1,204 @@
+package io.vbo.policy.repository;
+
+import io.agroal.api.AgroalDataSource;
+import io.vbo.policy.model.EndpointState;
+import io.vbo.policy.model.EndpointStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loads and saves the policy's per-endpoint state, estimator windows included, in bulk. */
+@ApplicationScoped
+public class EndpointStateRepository {
+    private static final String COLUMNS = "pbx_id, endpoint, status, tier, codecs, streak, streak_tier, "
+            + "consecutive_failures, estimate_bps, downlink_bps, uplink_bps, loss_percent, jitter_ms, rtt_micros, mos, "
+            + "downlink_window, uplink_window, loss_window, jitter_window, last_result_at, last_outcome, "
+            + "last_success_at, pin_codecs";
+
+    /** Windows travel as text ("{1,2,3}") because unnest flattens arrays of arrays; the casts rebuild them. */
+    private static final String ROWS = """
+            unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::int4[],
+                   ?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::float8[], ?::int8[], ?::float8[],
+                   ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::timestamptz[])
+              as u(p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos, dw, uw, lw, jw, lra, lo2, lsa)""";
+
+    private static final String INSERT = """
+            insert into endpoint_state (pbx_id, endpoint, status, tier, codecs, streak, streak_tier,
+                consecutive_failures, estimate_bps, downlink_bps, uplink_bps, loss_percent, jitter_ms, rtt_micros, mos,
+                downlink_window, uplink_window, loss_window, jitter_window, last_result_at, last_outcome,
+                last_success_at, updated_at)
+            select p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos,
+                   dw::float8[], uw::float8[], lw::float8[], jw::float8[], lra, lo2, lsa, now()
+            from """ + ROWS;
+
+    /** A set-based update (cheaper than INSERT … ON CONFLICT row by row); pin columns are only written by {@link #setPin}. */
+    private static final String UPDATE = """
+            update endpoint_state x set
+                status = s, tier = t, codecs = c, streak = st, streak_tier = stt, consecutive_failures = f,
+                estimate_bps = est, downlink_bps = dl, uplink_bps = ul, loss_percent = lo, jitter_ms = ji,
+                rtt_micros = rtt, mos = u.mos, downlink_window = dw::float8[], uplink_window = uw::float8[],
+                loss_window = lw::float8[], jitter_window = jw::float8[], last_result_at = lra, last_outcome = lo2,
+                last_success_at = lsa, updated_at = now()
+            from """ + ROWS + """
+
+            where x.pbx_id = u.p and x.endpoint = u.e""";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** The stored states of these keys ({@code pbxId/endpoint}); absent keys are absent from the map. */
+    public Map<String, EndpointState> load(Collection<String[]> keys, int window) throws SQLException {
+        Map<String, EndpointState> states = new HashMap<>();
+        if (keys.isEmpty()) {
+            return states;
+        }
+        String sql = "select " + COLUMNS + " from endpoint_state where (pbx_id, endpoint) in "
+                + "(select * from unnest(?::text[], ?::text[]))";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", keys.stream().map(k -> k[0]).toArray()));
+            ps.setArray(2, c.createArrayOf("text", keys.stream().map(k -> k[1]).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    EndpointState s = read(rs, window);
+                    states.put(s.key(), s);
+                }
+            }
+        }
+        return states;
+    }
+
+    /** Whether the endpoint has ever sent a result. */
+    public boolean exists(String pbxId, String endpoint) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select 1 from endpoint_state where pbx_id = ? and endpoint = ?")) {
+            ps.setString(1, pbxId);
+            ps.setString(2, endpoint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static EndpointState read(ResultSet rs, int window) throws SQLException {
+        EndpointState s = new EndpointState(rs.getString("pbx_id"), rs.getString("endpoint"), window,
+                doubles(rs.getArray("downlink_window")), doubles(rs.getArray("uplink_window")),
+                doubles(rs.getArray("loss_window")), doubles(rs.getArray("jitter_window")));
+        s.status = EndpointStatus.valueOf(rs.getString("status"));
+        s.tier = rs.getString("tier");
+        s.codecs = split(rs.getString("codecs"));
+        s.streak = rs.getInt("streak");
+        s.streakTier = rs.getString("streak_tier");
+        s.consecutiveFailures = rs.getInt("consecutive_failures");
+        s.estimateBps = (Long) rs.getObject("estimate_bps");
+        s.downlinkBps = (Long) rs.getObject("downlink_bps");
+        s.uplinkBps = (Long) rs.getObject("uplink_bps");
+        s.lossPercent = (Double) rs.getObject("loss_percent");
+        s.jitterMs = (Double) rs.getObject("jitter_ms");
+        s.rttMicros = (Long) rs.getObject("rtt_micros");
+        s.mos = (Double) rs.getObject("mos");
+        s.lastResultAt = instant(rs.getTimestamp("last_result_at"));
+        s.lastOutcome = rs.getString("last_outcome");
+        s.lastSuccessAt = instant(rs.getTimestamp("last_success_at"));
+        s.pinCodecs = split(rs.getString("pin_codecs"));
+        s.stored = true;
+        return s;
+    }
+
+    /** Saves the states (within the caller's transaction): inserts the new ones, updates the others. */
+    public void save(Collection<EndpointState> states) throws SQLException {
+        List<EndpointState> fresh = states.stream().filter(s -> !s.stored).toList();
+        List<EndpointState> known = states.stream().filter(s -> s.stored).toList();
+        try (Connection c = dataSource.getConnection()) {
+            write(c, INSERT, fresh);
+            write(c, UPDATE, known);
+        }
+        fresh.forEach(s -> s.stored = true);
+    }
+
+    private static void write(Connection c, String sql, List<EndpointState> states) throws SQLException {
+        if (states.isEmpty()) {
+            return;
+        }
+        int n = states.size();
+        Object[][] cols = new Object[22][n];
+        for (int i = 0; i < n; i++) {
+            EndpointState s = states.get(i);
+            Object[] row = { s.pbxId, s.endpoint, s.status.name(), s.tier, join(s.codecs), s.streak, s.streakTier,
+                    s.consecutiveFailures, s.estimateBps, s.downlinkBps, s.uplinkBps, s.lossPercent, s.jitterMs,
+                    s.rttMicros, s.mos, literal(s.downlink.values()), literal(s.uplink.values()),
+                    literal(s.loss.values()), literal(s.jitter.values()), text(s.lastResultAt), s.lastOutcome,
+                    text(s.lastSuccessAt) };
+            for (int col = 0; col < row.length; col++) {
+                cols[col][i] = row[col];
+            }
+        }
+        String[] types = { "text", "text", "text", "text", "text", "int4", "text", "int4", "int8", "int8", "int8",
+                "float8", "float8", "int8", "float8", "text", "text", "text", "text", "text", "text", "text" };
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int col = 0; col < types.length; col++) {
+                ps.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Sets ({@code codecs} non-null) or clears an endpoint's pin; returns false when the endpoint is unknown. */
+    public boolean setPin(String pbxId, String endpoint, List<String> codecs, String by) throws SQLException {
+        String sql = "update endpoint_state set pin_codecs = ?, pinned_by = ?, pinned_at = ?, updated_at = now() "
+                + "where pbx_id = ? and endpoint = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, join(codecs));
+            ps.setString(2, codecs == null ? null : by);
+            ps.setTimestamp(3, codecs == null ? null : Timestamp.from(Instant.now()));
+            ps.setString(4, pbxId);
+            ps.setString(5, endpoint);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public static String join(List<String> codecs) {
+        return codecs == null ? null : String.join(",", codecs);
+    }
+
+    public static List<String> split(String codecs) {
+        return codecs == null || codecs.isEmpty() ? null : List.of(codecs.split(","));
+    }
+
+    private static String literal(List<Double> values) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(values.get(i));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static List<Double> doubles(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        Object[] values = (Object[]) array.getArray();
+        return Arrays.stream(values).map(v -> ((Number) v).doubleValue()).toList();
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,281 @@
+package io.vbo.policy.rest;
+
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vbo.events.Codecs;
+import io.vbo.events.Validate;
+import io.vbo.policy.model.EndpointStatus;
+import io.vbo.policy.repository.DecisionEntity;
+import io.vbo.policy.repository.EndpointEntity;
+import io.vbo.policy.repository.EndpointStateRepository;
+import io.vbo.policy.repository.MeasurementEntity;
+import io.vbo.policy.rest.Views.DecisionView;
+import io.vbo.policy.rest.Views.EndpointPage;
+import io.vbo.policy.rest.Views.EndpointView;
+import io.vbo.policy.rest.Views.MeasurementPage;
+import io.vbo.policy.rest.Views.MeasurementView;
+import io.vbo.policy.rest.Views.PinRequest;
+import io.vbo.policy.service.Decisions;
+import io.vbo.policy.service.PinService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Endpoints, their measurements and decisions, and administrators' pins. */
+@Path("/api/v1/endpoints")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "endpoints")
+public class EndpointResource {
+    static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
+
+    @Inject
+    PinService pins;
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    @RolesAllowed({ "viewer", "admin" })
+    @Transactional
+    @Operation(summary = "List endpoints with their current tier and latest estimate",
+            description = "Filters: pbx, tier (an effective tier; 'pinned' for pinned endpoints), status "
+                    + "(PENDING, MEASURED, UNMEASURED). Ordered by PBX and endpoint; pass 'next' as 'after'.")
+    public EndpointPage list(@QueryParam("pbx") String pbx, @QueryParam("tier") String tier,
+            @QueryParam("status") String status, @QueryParam("limit") String limitParam,
+            @QueryParam("after") String after) {
+        int limit = Params.limit(limitParam, 100);
+        StringBuilder where = new StringBuilder("1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (pbx != null && !pbx.isBlank()) {
+            args.add(Validate.pbxId("pbx", pbx));
+            where.append(" and id.pbxId = ?").append(args.size());
+        }
+        if (tier != null && !tier.isBlank()) {
+            if (PinService.PINNED_TIER.equals(tier)) {
+                where.append(" and pinCodecs is not null");
+            } else {
+                args.add(tier);
+                where.append(" and pinCodecs is null and tier = ?").append(args.size());
+            }
+        }
+        if (status != null && !status.isBlank()) {
+            args.add(status(status));
+            where.append(" and status = ?").append(args.size());
+        }
+        if (after != null && !after.isBlank()) {
+            int slash = after.indexOf('/');
+            if (slash < 0) {
+                throw ProblemException.badRequest("after: must be the 'next' value of the previous page (pbxId/endpoint)");
+            }
+            args.add(after.substring(0, slash));
+            int p = args.size();
+            args.add(after.substring(slash + 1));
+            where.append(" and (id.pbxId > ?").append(p).append(" or (id.pbxId = ?").append(p)
+                    .append(" and id.endpoint > ?").append(p + 1).append("))");
+        }
+        List<EndpointEntity> rows = EndpointEntity.<EndpointEntity>find(where.toString(),
+                Sort.by("id.pbxId").and("id.endpoint"), args.toArray()).range(0, limit).list();
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            EndpointEntity last = rows.get(limit - 1);
+            next = last.id.pbxId() + "/" + last.id.endpoint();
+        }
+        return new EndpointPage(rows.stream().map(EndpointResource::view).toList(), next);
+    }
+
+    @GET
+    @Path("/{pbxId}/{endpoint}")
+    @RolesAllowed({ "viewer", "admin" })
+    @Transactional
+    @Operation(summary = "One endpoint")
+    public EndpointView one(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
+        return view(find(pbxId, endpoint));
+    }
+
+    @GET
+    @Path("/{pbxId}/{endpoint}/measurements")
+    @RolesAllowed({ "viewer", "admin" })
+    @Transactional
+    @Operation(summary = "Measurements of one endpoint in [from, to), oldest first, keyset-paginated",
+            description = "limit 1..1000 (default 100); pass nextCursor as cursor for the next page.")
+    public MeasurementPage measurements(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        return page(pbxId, endpoint, from, to, limit, cursor);
+    }
+
+    @GET
+    @Path("/{pbxId}/{endpoint}/measurements")
+    @Produces("text/csv")
+    @RolesAllowed({ "viewer", "admin" })
+    @Transactional
+    @Operation(summary = "The same page as CSV; the next page's cursor is in the X-Next-Cursor header")
+    public Response measurementsCsv(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        MeasurementPage page = page(pbxId, endpoint, from, to, limit, cursor);
+        StringBuilder csv = new StringBuilder("probe_id,started_at,direction,protocol,outcome,bits_per_second,"
+                + "retransmits,jitter_ms,loss_percent,rtt_micros,duration_ms,address,error\n");
+        for (MeasurementView m : page.items()) {
+            csv.append(m.probeId()).append(',').append(m.startedAt()).append(',').append(m.direction()).append(',')
+                    .append(m.protocol()).append(',').append(m.outcome()).append(',').append(cell(m.bitsPerSecond()))
+                    .append(',').append(cell(m.retransmits())).append(',').append(cell(m.jitterMs())).append(',')
+                    .append(cell(m.lossPercent())).append(',').append(cell(m.rttMicros())).append(',')
+                    .append(m.durationMs()).append(',').append(m.address()).append(',').append(quote(m.error()))
+                    .append('\n');
+        }
+        Response.ResponseBuilder response = Response.ok(csv.toString(), "text/csv; charset=UTF-8");
+        if (page.nextCursor() != null) {
+            response.header("X-Next-Cursor", page.nextCursor());
+        }
+        return response.build();
+    }
+
+    @GET
+    @Path("/{pbxId}/{endpoint}/decisions")
+    @RolesAllowed({ "viewer", "admin" })
+    @Transactional
+    @Operation(summary = "Decisions of one endpoint, newest first, with reason and applied status")
+    public List<DecisionView> decisions(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
+            @QueryParam("limit") String limit) {
+        find(pbxId, endpoint);
+        return DecisionEntity.<DecisionEntity>find("pbxId = ?1 and endpoint = ?2", Sort.descending("decidedAt"),
+                pbxId, endpoint).range(0, Params.limit(limit, 50) - 1).list().stream()
+                .map(EndpointResource::view).toList();
+    }
+
+    @PUT
+    @Path("/{pbxId}/{endpoint}/pin")
+    @RolesAllowed("admin")
+    @Operation(summary = "Pin the endpoint's codecs (overrides the policy); publishes a decision")
+    public DecisionView pin(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
+            PinRequest request) {
+        validate(pbxId, endpoint);
+        if (request == null || request.codecs() == null) {
+            throw ProblemException.badRequest("codecs: is required, e.g. {\"codecs\": [\"g729\", \"ulaw\"]}");
+        }
+        List<String> codecs = Codecs.parseList("codecs", String.join(",", request.codecs()));
+        return view(pins.pin(pbxId, endpoint, codecs, identity.getPrincipal().getName()));
+    }
+
+    @DELETE
+    @Path("/{pbxId}/{endpoint}/pin")
+    @RolesAllowed("admin")
+    @Operation(summary = "Remove the pin; publishes the policy's decision when it has one (200), else 204")
+    public Response unpin(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
+        validate(pbxId, endpoint);
+        return pins.unpin(pbxId, endpoint, identity.getPrincipal().getName())
+                .map(d -> Response.ok(view(d)).build())
+                .orElse(Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{pbxId}/{endpoint}/decisions")
+    @RolesAllowed("admin")
+    @Operation(summary = "Publish the endpoint's current decision again (e.g. after restoring a PBX)")
+    public DecisionView republish(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
+        validate(pbxId, endpoint);
+        return pins.republish(pbxId, endpoint, identity.getPrincipal().getName()).map(EndpointResource::view)
+                .orElseThrow(() -> ProblemException.conflict(pbxId + "/" + endpoint
+                        + " has no decision yet: it needs a successful measurement or a pin"));
+    }
+
+    private MeasurementPage page(String pbxId, String endpoint, String fromParam, String toParam, String limitParam,
+            String cursorParam) {
+        find(pbxId, endpoint);
+        Instant from = Params.instant("from", fromParam, Instant.EPOCH);
+        Instant to = Params.instant("to", toParam, FAR_FUTURE);
+        Params.range(from, to);
+        int limit = Params.limit(limitParam, 100);
+        Params.Cursor cursor = Params.Cursor.decode(cursorParam);
+        String query = "pbxId = ?1 and endpoint = ?2 and startedAt >= ?3 and startedAt < ?4";
+        List<Object> args = new ArrayList<>(List.of(pbxId, endpoint, from, to));
+        if (cursor != null) {
+            query += " and (startedAt > ?5 or (startedAt = ?5 and probeId > ?6))";
+            args.add(cursor.startedAt());
+            args.add(cursor.probeId());
+        }
+        PanacheQuery<MeasurementEntity> q = MeasurementEntity.find(query, Sort.by("startedAt").and("probeId"),
+                args.toArray());
+        List<MeasurementEntity> rows = q.range(0, limit).list();
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            MeasurementEntity last = rows.get(limit - 1);
+            next = new Params.Cursor(last.startedAt, last.probeId).encode();
+        }
+        return new MeasurementPage(rows.stream().map(m -> new MeasurementView(m.probeId, m.startedAt, m.direction,
+                m.protocol, m.outcome, m.bitsPerSecond, m.retransmits, m.jitterMs, m.lossPercent, m.rttMicros,
+                m.durationMs, m.address, m.error)).toList(), next);
+    }
+
+    private static void validate(String pbxId, String endpoint) {
+        Validate.pbxId("pbxId", pbxId);
+        Validate.endpoint("endpoint", endpoint);
+    }
+
+    static EndpointEntity find(String pbxId, String endpoint) {
+        validate(pbxId, endpoint);
+        EndpointEntity e = EndpointEntity.findById(new EndpointEntity.Key(pbxId, endpoint));
+        if (e == null) {
+            throw ProblemException.notFound("no endpoint " + pbxId + "/" + endpoint + " has been measured");
+        }
+        return e;
+    }
+
+    private static String status(String value) {
+        try {
+            return EndpointStatus.valueOf(value.toUpperCase(Locale.ROOT)).name();
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("status: must be one of PENDING, MEASURED, UNMEASURED, got '"
+                    + Validate.printable(value) + "'");
+        }
+    }
+
+    static EndpointView view(EndpointEntity e) {
+        boolean pinned = e.pinCodecs != null;
+        List<String> policyCodecs = EndpointStateRepository.split(e.codecs);
+        return new EndpointView(e.id.pbxId(), e.id.endpoint(), e.status, pinned ? PinService.PINNED_TIER : e.tier,
+                pinned ? EndpointStateRepository.split(e.pinCodecs) : policyCodecs, e.tier, policyCodecs, pinned,
+                e.estimateBps, e.downlinkBps, e.uplinkBps, e.lossPercent, e.jitterMs,
+                e.rttMicros == null ? null : e.rttMicros / 1000.0, e.mos, e.consecutiveFailures, e.lastResultAt,
+                e.lastOutcome, e.lastSuccessAt, e.pinnedBy, e.pinnedAt);
+    }
+
+    static DecisionView view(DecisionEntity d) {
+        return new DecisionView(d.decisionId, d.tier, EndpointStateRepository.split(d.codecs), d.previousTier, d.cause,
+                d.preset, d.estimateBps, Decisions.thresholds(d), d.mos, d.reason, d.decidedAt, d.publishedAt,
+                d.appliedStatus, d.appliedAt, d.appliedCodecs == null ? null : EndpointStateRepository.split(d.appliedCodecs),
+                d.appliedError);
+    }
+
+    private static String cell(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    /** RFC 4180 quoting; a leading formula character is neutralised so spreadsheets do not execute it. */
+    private static String quote(String value) {
+        if (value == null) {
+            return "";
+        }
+        String v = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,255 @@
+package io.vbo.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.vbo.events.CodecDecision;
+import io.vbo.events.EventJson;
+import io.vbo.events.ProbeResult;
+import io.vbo.events.ProbeResult.Direction;
+import io.vbo.events.Topics;
+import io.vbo.policy.repository.MeasurementEntity;
+import io.vbo.policy.service.IngestService;
+import io.vbo.policy.service.RetentionJob;
+import io.vbo.testkit.KafkaBrokerResource;
+import io.vbo.testkit.KafkaTestClient;
+import io.vbo.testkit.PostgresResource;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The REST API on real PostgreSQL (data stored through the real ingest path) with basic authentication. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyRestTest {
+    private static final String PBX = "rt";
+    private static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
+
+    @Inject
+    IngestService ingest;
+    @Inject
+    RetentionJob retention;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private static RequestSpecification viewer() {
+        return given().auth().preemptive().basic("viewer", "viewer");
+    }
+
+    private static RequestSpecification admin() {
+        return given().auth().preemptive().basic("admin", "admin");
+    }
+
+    @BeforeAll
+    void seed() {
+        List<ProbeResult> results = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Direction d = i % 2 == 0 ? Direction.DOWNLINK : Direction.UPLINK;
+            results.add(TestData.ok(PBX, "3001", d, 140_000 + i * 100, T0.plusSeconds(60L * i)));
+        }
+        results.add(TestData.failed(PBX, "3001", ProbeResult.Outcome.TIMEOUT, T0.plusSeconds(60L * 25)));
+        results.add(TestData.ok(PBX, "3002", Direction.DOWNLINK, 20_000, T0));
+        results.add(TestData.ok(PBX, "3003", Direction.DOWNLINK, 50_000, T0));
+        for (int i = 0; i < 3; i++) {
+            results.add(TestData.failed(PBX, "3004", ProbeResult.Outcome.UNREACHABLE, T0.plusSeconds(i)));
+        }
+        assertEquals(31, ingest.ingest(results).stored());
+    }
+
+    @Test
+    void readsNeedCredentialsAndPinsNeedAdmin() {
+        given().get("/api/v1/endpoints").then().statusCode(401);
+        given().auth().preemptive().basic("viewer", "wrong").get("/api/v1/endpoints").then().statusCode(401);
+        viewer().contentType("application/json").body(Map.of("codecs", List.of("g729")))
+                .put("/api/v1/endpoints/rt/3001/pin").then().statusCode(403);
+        viewer().delete("/api/v1/endpoints/rt/3001/pin").then().statusCode(403);
+        viewer().get("/api/v1/policy").then().statusCode(200).body("preset", equalTo("overhead-aware"))
+                .body("tiers[0].name", equalTo("high")).body("tiers[0].thresholdBps", equalTo(109000))
+                .body("codecs.find { it.name == 'g729' }.wireBps", equalTo(31200));
+    }
+
+    @Test
+    void listsEndpointsWithFiltersAndPages() {
+        viewer().get("/api/v1/endpoints?pbx=rt").then().statusCode(200).body("items", hasSize(4));
+        viewer().get("/api/v1/endpoints?pbx=rt&tier=low").then().statusCode(200)
+                .body("items", hasSize(1)).body("items[0].endpoint", equalTo("3002"))
+                .body("items[0].codecs[0]", equalTo("ilbc"));
+        viewer().get("/api/v1/endpoints?pbx=rt&status=unmeasured").then().statusCode(200)
+                .body("items", hasSize(1)).body("items[0].endpoint", equalTo("3004"))
+                .body("items[0].tier", nullValue());
+        Response first = viewer().get("/api/v1/endpoints?pbx=rt&limit=3");
+        first.then().statusCode(200).body("items", hasSize(3)).body("next", equalTo("rt/3003"));
+        viewer().get("/api/v1/endpoints?pbx=rt&limit=3&after=" + first.path("next")).then().statusCode(200)
+                .body("items", hasSize(1)).body("items[0].endpoint", equalTo("3004")).body("next", nullValue());
+    }
+
+    @Test
+    void oneEndpointWithItsLatestEstimate() {
+        viewer().get("/api/v1/endpoints/rt/3001").then().statusCode(200)
+                .body("tier", equalTo("high")).body("status", equalTo("MEASURED"))
+                .body("estimateBps", equalTo(142100)).body("downlinkBps", equalTo(142200)).body("uplinkBps", equalTo(142100)).body("lastOutcome", equalTo("TIMEOUT"))
+                .body("consecutiveFailures", equalTo(1));
+    }
+
+    @Test
+    void measurementsPageByKeysetWithoutGapsOrOverlap() {
+        Set<String> seen = new HashSet<>();
+        List<String> times = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Response page = viewer().queryParam("limit", 10).queryParam("from", T0.toString())
+                    .queryParam("to", T0.plusSeconds(3600).toString())
+                    .queryParam("cursor", cursor == null ? "" : cursor)
+                    .get("/api/v1/endpoints/rt/3001/measurements");
+            page.then().statusCode(200);
+            List<String> ids = page.path("items.probeId");
+            seen.addAll(ids);
+            times.addAll(page.path("items.startedAt"));
+            cursor = page.path("nextCursor");
+            pages++;
+        } while (cursor != null);
+        assertEquals(3, pages);
+        assertEquals(26, seen.size());
+        List<String> sorted = new ArrayList<>(times);
+        sorted.sort(null);
+        assertEquals(sorted, times, "oldest first");
+        viewer().queryParam("from", T0.plusSeconds(60).toString()).queryParam("to", T0.plusSeconds(180).toString())
+                .get("/api/v1/endpoints/rt/3001/measurements").then().statusCode(200).body("items", hasSize(2))
+                .body("nextCursor", nullValue());
+    }
+
+    @Test
+    void measurementsAsCsv() {
+        Response csv = viewer().accept("text/csv").queryParam("limit", 5).get("/api/v1/endpoints/rt/3001/measurements");
+        csv.then().statusCode(200).contentType(startsWith("text/csv")).header("X-Next-Cursor", notNullValue());
+        String[] lines = csv.asString().split("\n");
+        assertEquals(6, lines.length);
+        assertTrue(lines[0].startsWith("probe_id,started_at,direction,protocol,outcome,bits_per_second"), lines[0]);
+        assertTrue(lines[1].contains(",2026-11-20T08:00:00Z,DOWNLINK,TCP,OK,140000,"), lines[1]);
+        String last = viewer().accept("text/csv").queryParam("cursor", csv.header("X-Next-Cursor")).queryParam("limit", 1000)
+                .get("/api/v1/endpoints/rt/3001/measurements").asString();
+        assertTrue(last.contains("TIMEOUT") && last.contains("\"unable to connect to server: Connection refused\""), last);
+    }
+
+    @Test
+    void badParametersAndUnknownEndpointsAreProblems() {
+        viewer().get("/api/v1/endpoints/rt/9999").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404))
+                .body("title", equalTo("Not Found")).body("detail", containsString("rt/9999"))
+                .body("type", notNullValue());
+        viewer().get("/api/v1/endpoints/rt/9999/measurements").then().statusCode(404);
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?limit=1001").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", startsWith("limit:"));
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?limit=abc").then().statusCode(400);
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?from=yesterday").then().statusCode(400)
+                .body("detail", startsWith("from:"));
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?cursor=bm90LWEtY3Vyc29y").then().statusCode(400)
+                .body("detail", startsWith("cursor:"));
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z")
+                .then().statusCode(400);
+        viewer().get("/api/v1/endpoints?status=sleepy").then().statusCode(400).body("detail", startsWith("status:"));
+        viewer().get("/api/v1/endpoints/rt/bad%5Dname").then().statusCode(400).body("detail", startsWith("endpoint:"));
+        viewer().get("/api/v1/pbxs/rt/summary?bucket=PT1S&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z")
+                .then().statusCode(400).body("detail", startsWith("bucket:"));
+        viewer().get("/api/v1/pbxs/nowhere/summary").then().statusCode(404);
+        admin().contentType("application/json").body(Map.of("codecs", List.of("g729", "nonsense")))
+                .put("/api/v1/endpoints/rt/3003/pin").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", startsWith("codecs[1]:"));
+        admin().contentType("application/json").body("{\"codecs\": ").put("/api/v1/endpoints/rt/3003/pin")
+                .then().statusCode(400).contentType("application/problem+json");
+        admin().contentType("application/json").body(Map.of("codecs", List.of("g729")))
+                .put("/api/v1/endpoints/rt/9999/pin").then().statusCode(404);
+    }
+
+    @Test
+    void pinOverridesThePolicyAndUnpinRestoresIt() {
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap);
+                KafkaTestClient.Reader decisions = kafka.reader(Topics.CODEC_DECISIONS)) {
+            admin().contentType("application/json").body(Map.of("codecs", List.of("g729", "ulaw")))
+                    .put("/api/v1/endpoints/rt/3003/pin").then().statusCode(200)
+                    .body("tier", equalTo("pinned")).body("codecs", equalTo(List.of("g729", "ulaw")))
+                    .body("previousTier", equalTo("medium")).body("cause", equalTo("PIN"));
+            viewer().get("/api/v1/endpoints/rt/3003").then().body("tier", equalTo("pinned"))
+                    .body("pinned", equalTo(true)).body("policyTier", equalTo("medium")).body("pinnedBy", equalTo("admin"));
+            Instant later = T0.plus(2, ChronoUnit.HOURS);
+            ingest.ingest(List.of(TestData.ok(PBX, "3003", Direction.DOWNLINK, 10_000, later),
+                    TestData.ok(PBX, "3003", Direction.DOWNLINK, 10_000, later.plusSeconds(60))));
+            viewer().get("/api/v1/endpoints/rt/3003").then().body("tier", equalTo("pinned"))
+                    .body("policyTier", equalTo("low"));
+
+            admin().delete("/api/v1/endpoints/rt/3003/pin").then().statusCode(200)
+                    .body("tier", equalTo("low")).body("cause", equalTo("UNPIN")).body("previousTier", equalTo("pinned"));
+            admin().delete("/api/v1/endpoints/rt/3003/pin").then().statusCode(204);
+
+            List<CodecDecision> published = decisions.await(3, r -> "rt/3003".equals(r.key()), Duration.ofSeconds(30))
+                    .stream().map(r -> EventJson.fromJson(r.value(), CodecDecision.class)).toList();
+            assertEquals(List.of("medium", "pinned", "low"), published.stream().map(CodecDecision::tier).toList(),
+                    "the policy's own downgrade while pinned was not published");
+            assertEquals(List.of("g729", "ulaw"), published.get(1).codecs());
+
+            viewer().get("/api/v1/endpoints/rt/3003/decisions").then().statusCode(200)
+                    .body("cause", equalTo(List.of("UNPIN", "PIN", "POLICY")))
+                    .body("[2].reason", containsString("first decision"))
+                    .body("[2].thresholdsBps.medium", equalTo(39000));
+            admin().post("/api/v1/endpoints/rt/3003/decisions").then().statusCode(200)
+                    .body("cause", equalTo("REQUEST")).body("tier", equalTo("low"));
+            admin().post("/api/v1/endpoints/rt/3004/decisions").then().statusCode(409)
+                    .contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void summaryPerPbxBucket() {
+        viewer().queryParam("from", T0.toString()).queryParam("to", T0.plus(1, ChronoUnit.HOURS).toString())
+                .queryParam("bucket", "PT10M").get("/api/v1/pbxs/rt/summary").then().statusCode(200)
+                .body("buckets", hasSize(3))
+                .body("buckets[0].start", equalTo("2026-11-20T08:00:00Z"))
+                .body("buckets[0].count", equalTo(15)).body("buckets[0].ok", equalTo(12))
+                .body("buckets[0].failuresByOutcome.UNREACHABLE", equalTo(3))
+                .body("buckets[2].failuresByOutcome.TIMEOUT", equalTo(1))
+                .body("buckets[1].p50Bps", equalTo(141450.0f));
+    }
+
+    @Test
+    void retentionPurgesOnlyOldMeasurements() {
+        Instant old = Instant.now().minus(100, ChronoUnit.DAYS);
+        ingest.ingest(List.of(TestData.ok("ret", "4001", Direction.DOWNLINK, 100_000, old),
+                TestData.ok("ret", "4001", Direction.DOWNLINK, 100_000, Instant.now())));
+        long purged = retention.purge(Instant.now().minus(90, ChronoUnit.DAYS));
+        assertTrue(purged >= 1, "purged " + purged);
+        long left = QuarkusTransaction.requiringNew().call(() -> MeasurementEntity.count("pbxId", "ret"));
+        assertEquals(1, left);
+    }
+
+    @Test
+    void openApiAndSwaggerUiAreServed() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/endpoints/{pbxId}/{endpoint}/measurements"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}

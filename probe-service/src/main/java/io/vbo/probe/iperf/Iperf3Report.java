@@ -1,0 +1,82 @@
+package io.vbo.probe.iperf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vbo.events.EventJson;
+import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.ProbeResult.Protocol;
+import io.vbo.events.Validate;
+import java.util.Locale;
+
+/** Reads iperf3's {@code --json} report. The rate is always the receiver's figure, never the sender's. */
+public final class Iperf3Report {
+    private Iperf3Report() {
+    }
+
+    public static Measurement parse(String json, Protocol protocol) {
+        JsonNode root;
+        try {
+            root = EventJson.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            return Measurement.failed(Outcome.ERROR, "iperf3 printed no JSON report: " + snippet(json));
+        }
+        if (root == null || !root.isObject()) {
+            return Measurement.failed(Outcome.ERROR, "iperf3 printed no JSON report: " + snippet(json));
+        }
+        JsonNode error = root.get("error");
+        if (error != null && !error.isNull()) {
+            String message = Validate.printable(error.asText());
+            return Measurement.failed(classify(message), message);
+        }
+        JsonNode end = root.path("end");
+        JsonNode received = end.has("sum_received") ? end.get("sum_received") : end.path("sum");
+        if (!received.has("bits_per_second")) {
+            return Measurement.failed(Outcome.ERROR, "iperf3 report has no end.sum_received");
+        }
+        long bps = Math.round(received.get("bits_per_second").asDouble());
+        long bytes = received.path("bytes").asLong();
+        if (protocol == Protocol.UDP) {
+            return new Measurement(Outcome.OK, bps, bytes, null, clamp(received.path("jitter_ms").asDouble(), 60_000),
+                    udpLoss(received, end.path("sum_sent")), null);
+        }
+        JsonNode retransmits = end.path("sum_sent").get("retransmits");
+        return new Measurement(Outcome.OK, bps, bytes, retransmits == null ? null : retransmits.asInt(), null, null, null);
+    }
+
+    /** Maps iperf3's error text (its own words, see iperf_error.c) to an outcome. */
+    static Outcome classify(String message) {
+        String m = message.toLowerCase(Locale.ROOT);
+        if (m.contains("server is busy")) {
+            return Outcome.SERVER_BUSY;
+        }
+        if (m.contains("connection refused") || m.contains("no route to host") || m.contains("network is unreachable")
+                || m.contains("host is unreachable")) {
+            return Outcome.UNREACHABLE;
+        }
+        if (m.contains("timed out") || m.contains("timeout")) {
+            return Outcome.TIMEOUT;
+        }
+        return Outcome.ERROR;
+    }
+
+    /**
+     * UDP loss in percent. iperf3 3.12 counts sequence gaps, which misses datagrams dropped after the last one that
+     * arrived and, with {@code -R}, reports 0 % even when half the stream was dropped; the bytes the receiver got
+     * against the bytes the sender sent catch both, so the larger of the two figures wins.
+     */
+    static double udpLoss(JsonNode received, JsonNode sent) {
+        double reported = received.path("lost_percent").asDouble();
+        long sentBytes = sent.path("bytes").asLong();
+        double missing = sentBytes > 0 ? 100.0 * (sentBytes - received.path("bytes").asLong()) / sentBytes : 0;
+        return clamp(Math.max(reported, missing), 100);
+    }
+
+    private static double clamp(double value, double max) {
+        return Math.max(0, Math.min(max, value));
+    }
+
+    private static String snippet(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() ? "(empty)" : Validate.printable(t.length() > 300 ? t.substring(0, 300) : t);
+    }
+}

@@ -1,0 +1,136 @@
+package io.vbo.probe.iperf;
+
+import io.vbo.events.ProbeResult.Direction;
+import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.ProbeResult.Protocol;
+import io.vbo.events.Validate;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the iperf3 client as an argument list (never through a shell), with {@code --json}, iperf3's own connect
+ * timeout, and a hard deadline after which the process is killed.
+ */
+public class Iperf3Runner {
+    private static final Logger LOG = Logger.getLogger(Iperf3Runner.class);
+
+    private final String binary;
+    private final Duration connectTimeout;
+    private final Duration killAfter;
+
+    public Iperf3Runner(String binary, Duration connectTimeout, Duration killAfter) {
+        this.binary = binary;
+        this.connectTimeout = connectTimeout;
+        this.killAfter = killAfter;
+    }
+
+    /**
+     * The exact argument list for {@code spec}. Only an IP literal may follow {@code -c}: a name would cost a DNS
+     * lookup and text such as {@code -R} or {@code --logfile=x} would be read as an option.
+     */
+    public List<String> command(ProbeSpec spec) {
+        if (!Validate.isIpLiteral(spec.address())) {
+            throw new IllegalArgumentException("refusing to probe '" + Validate.printable(spec.address())
+                    + "': not an IP address literal");
+        }
+        if (spec.port() < 1 || spec.port() > 65535 || spec.seconds() < 1 || spec.seconds() > 60) {
+            throw new IllegalArgumentException("port must be 1..65535 and seconds 1..60, got " + spec);
+        }
+        List<String> args = new ArrayList<>(List.of(binary, "-c", spec.address(), "-p", Integer.toString(spec.port()),
+                "-t", Integer.toString(spec.seconds()), "--json", "--connect-timeout",
+                Long.toString(connectTimeout.toMillis())));
+        if (spec.protocol() == Protocol.UDP) {
+            if (spec.udpBitsPerSecond() <= 0 || spec.udpPacketBytes() < 16 || spec.udpPacketBytes() > 1472) {
+                throw new IllegalArgumentException("UDP needs a rate > 0 and 16..1472-byte packets, got " + spec);
+            }
+            args.addAll(List.of("-u", "-b", Long.toString(spec.udpBitsPerSecond()), "-l",
+                    Integer.toString(spec.udpPacketBytes())));
+        }
+        if (spec.direction() == Direction.UPLINK) {
+            args.add("-R");
+        }
+        return args;
+    }
+
+    /** Runs one measurement; never throws for anything iperf3 or the network did (that is the outcome). */
+    public Measurement run(ProbeSpec spec) {
+        List<String> command = command(spec);
+        Duration deadline = Duration.ofSeconds(spec.seconds()).plus(connectTimeout).plus(killAfter);
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("iperf3-", ".json");
+            err = Files.createTempFile("iperf3-", ".err");
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            } catch (IOException e) {
+                LOG.errorf("cannot run iperf3 binary '%s': %s", binary, e.getMessage());
+                return Measurement.failed(Outcome.ERROR, "cannot run iperf3 binary '" + binary + "': " + e.getMessage());
+            }
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                return Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after " + deadline.toSeconds()
+                        + " s without finishing");
+            }
+            String json = Files.readString(out, StandardCharsets.UTF_8);
+            Measurement measurement = Iperf3Report.parse(json, spec.protocol());
+            if (measurement.outcome() == Outcome.ERROR && json.isBlank()) {
+                String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();
+                return Measurement.failed(Outcome.ERROR, "iperf3 exited with " + process.exitValue() + ": "
+                        + Validate.printable(stderr.isEmpty() ? "no output" : stderr));
+            }
+            return measurement;
+        } catch (IOException e) {
+            return Measurement.failed(Outcome.ERROR, "iperf3 run failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Measurement.failed(Outcome.ERROR, "interrupted (shutting down)");
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    /** iperf3's version line, or empty when the binary cannot be run. */
+    public Optional<String> version() {
+        try {
+            Process process = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return Optional.empty();
+            }
+            return process.exitValue() == 0 && output.startsWith("iperf 3")
+                    ? Optional.of(output.lines().findFirst().orElse("").strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    public String binary() {
+        return binary;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.debugf("could not delete %s: %s", file, e.getMessage());
+            }
+        }
+    }
+}

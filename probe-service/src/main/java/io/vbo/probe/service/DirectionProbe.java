@@ -1,0 +1,55 @@
+package io.vbo.probe.service;
+
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.vbo.events.EndpointObserved;
+import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.probe.iperf.Iperf3Runner;
+import io.vbo.probe.iperf.Measurement;
+import io.vbo.probe.iperf.ProbeSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+/**
+ * One attempt in one direction. Every attempt is published, failures included. A busy server (another client is
+ * testing against the phone) is retried with exponential backoff; each busy attempt is a result of its own.
+ */
+@ApplicationScoped
+public class DirectionProbe {
+    private static final Logger LOG = Logger.getLogger(DirectionProbe.class);
+
+    @Inject
+    Iperf3Runner runner;
+    @Inject
+    ResultPublisher publisher;
+
+    @Retry(retryOn = ServerBusyException.class, maxRetries = 4, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            jitter = 1, jitterDelayUnit = ChronoUnit.SECONDS, maxDuration = 5, durationUnit = ChronoUnit.MINUTES)
+    @ExponentialBackoff(factor = 2, maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
+    @Fallback(fallbackMethod = "stillBusy", applyOn = ServerBusyException.class)
+    public Measurement measure(EndpointObserved target, ProbeSpec spec) {
+        Instant startedAt = Instant.now();
+        Measurement measurement = runner.run(spec);
+        if (Thread.currentThread().isInterrupted()) {
+            return measurement;
+        }
+        long durationMs = Duration.between(startedAt, Instant.now()).toMillis();
+        publisher.publish(target, spec, measurement, startedAt, durationMs);
+        if (measurement.outcome() == Outcome.SERVER_BUSY) {
+            LOG.infof("%s %s: iperf3 server busy, will retry with backoff", target.key(), spec.direction());
+            throw new ServerBusyException(measurement.error());
+        }
+        return measurement;
+    }
+
+    Measurement stillBusy(EndpointObserved target, ProbeSpec spec) {
+        LOG.warnf("%s %s: iperf3 server still busy after all retries; next try at the next interval", target.key(),
+                spec.direction());
+        return Measurement.failed(Outcome.SERVER_BUSY, "server still busy after retries");
+    }
+}

@@ -1,0 +1,224 @@
+package io.vbo.probe;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vbo.events.ContactStatus;
+import io.vbo.events.EndpointObserved;
+import io.vbo.events.EventJson;
+import io.vbo.events.ProbeResult;
+import io.vbo.events.ProbeResult.Direction;
+import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.Topics;
+import io.vbo.testkit.KafkaBrokerResource;
+import io.vbo.testkit.KafkaTestClient;
+import io.vbo.testkit.netns.NetnsLab;
+import io.vbo.testkit.netns.Phone;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole service on a real Kafka broker, probing phones in network namespaces with the real iperf3. Each test
+ * uses its own PBX id (see %test.vbo.probe.pbx-ids), so no test waits for another's probes.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class ProbeServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static NetnsLab lab;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private KafkaTestClient kafka;
+    private KafkaTestClient.Reader results;
+
+    @BeforeAll
+    static void phones() {
+        lab = NetnsLab.open();
+        for (int i = 0; i < 6; i++) {
+            lab.addPhone(2_000_000, 1_000_000);
+        }
+    }
+
+    @AfterAll
+    static void removeLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @BeforeEach
+    void clients() {
+        kafka = new KafkaTestClient(bootstrap);
+        results = kafka.reader(Topics.PROBE_RESULTS);
+    }
+
+    @AfterEach
+    void closeClients() {
+        results.close();
+        kafka.close();
+    }
+
+    @Test
+    void anObservedEndpointIsProbedBothWaysAndEveryResultIsPublished() {
+        Phone phone = lab.phone("phone1");
+        publish(observed("site-a", "1001", phone, ContactStatus.REACHABLE, 0));
+
+        List<ProbeResult> got = await("site-a", "1001", 2, r -> r.outcome() == Outcome.OK);
+        assertEquals(Set.of(Direction.DOWNLINK, Direction.UPLINK), Set.of(got.get(0).direction(), got.get(1).direction()));
+        for (ProbeResult r : got) {
+            assertEquals(phone.address(), r.address());
+            assertEquals(1500L, r.rttMicros(), "the observation's RTT travels with the result");
+            long truth = r.direction() == Direction.DOWNLINK ? 2_000_000 : 1_000_000;
+            assertTrue(Math.abs(r.bitsPerSecond() - truth) < 0.15 * truth, r.toString());
+            assertTrue(r.durationMs() >= 3000, "a 3 s test: " + r.durationMs());
+        }
+        assertFalse(got.get(0).probeId().equals(got.get(1).probeId()));
+
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("vbo_probe_runs_total{direction=\"UPLINK\",outcome=\"OK\",pbx=\"site-a\"}"))
+                .body(org.hamcrest.Matchers.containsString("vbo_probe_rate_bps{direction=\"DOWNLINK\",endpoint=\"1001\",pbx=\"site-a\"}"));
+    }
+
+    @Test
+    void garbageGoesToTheDeadLetterTopicAndConsumingContinues() {
+        try (KafkaTestClient.Reader dead = kafka.reader(Topics.DEAD_LETTER)) {
+            String marker = UUID.randomUUID().toString();
+            kafka.send(Topics.ENDPOINTS, "site-b/x", "not json " + marker);
+            String injected = EventJson.toJson(observed("site-b", "1002", lab.phone("phone2"), ContactStatus.REACHABLE, 0))
+                    .replace(lab.phone("phone2").address(), "-R");
+            kafka.send(Topics.ENDPOINTS, "site-b/1002", injected);
+            publish(observed("site-b", "1003", lab.phone("phone2"), ContactStatus.REACHABLE, 0));
+
+            ConsumerRecord<String, String> garbage = dead.await(1, r -> r.value().contains(marker), WAIT).get(0);
+            assertTrue(KafkaTestClient.header(garbage, "dead-letter-reason").contains("not valid JSON"),
+                    KafkaTestClient.header(garbage, "dead-letter-reason"));
+            ConsumerRecord<String, String> option = dead.await(1, r -> "site-b/1002".equals(r.key()), WAIT).get(0);
+            assertTrue(KafkaTestClient.header(option, "dead-letter-reason").contains("address"),
+                    KafkaTestClient.header(option, "dead-letter-reason"));
+            assertEquals(Topics.ENDPOINTS, KafkaTestClient.header(option, "dead-letter-topic"));
+        }
+        assertEquals(2, await("site-b", "1003", 2, r -> r.outcome() == Outcome.OK).size());
+        assertTrue(results.drain(Duration.ZERO).stream().noneMatch(r -> "site-b/1002".equals(r.key())));
+    }
+
+    @Test
+    void aBusyServerGivesServerBusyThenTheRetrySucceeds() throws Exception {
+        Phone phone = lab.phone("phone3");
+        // Another client holds the phone's server for 4 s, as a second probe-service or a person might.
+        Process other = new ProcessBuilder("iperf3", "-c", phone.address(), "-p", Integer.toString(phone.iperfPort()),
+                "-t", "4", "--json").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitBusy(phone);
+            publish(observed("site-busy", "2001", phone, ContactStatus.REACHABLE, 0));
+            List<ProbeResult> busy = await("site-busy", "2001", 1, r -> r.outcome() == Outcome.SERVER_BUSY);
+            assertEquals("the server is busy running a test. try again later", busy.get(0).error());
+            ProbeResult ok = await("site-busy", "2001", 1,
+                    r -> r.outcome() == Outcome.OK && r.direction() == Direction.DOWNLINK).get(0);
+            assertTrue(ok.startedAt().isAfter(busy.get(0).startedAt()));
+        } finally {
+            other.destroy();
+        }
+    }
+
+    @Test
+    void anEndpointInACallIsDeferredAndProbedAfterTheCall() {
+        Phone phone = lab.phone("phone4");
+        publish(observed("site-call", "3001", phone, ContactStatus.REACHABLE, 1));
+        ProbeResult deferred = await("site-call", "3001", 1, r -> true).get(0);
+        assertEquals(Outcome.DEFERRED_ACTIVE_CALL, deferred.outcome());
+        assertEquals(0, deferred.durationMs());
+
+        Instant callEnded = Instant.now();
+        publish(observed("site-call", "3001", phone, ContactStatus.REACHABLE, 0));
+        List<ProbeResult> probes = await("site-call", "3001", 2, r -> r.outcome() == Outcome.OK);
+        assertTrue(probes.stream().allMatch(r -> !r.startedAt().isBefore(callEnded)),
+                "nothing may be sent while the call lasts: " + probes);
+        List<ProbeResult> all = await("site-call", "3001", 3, r -> true);
+        assertEquals(1, all.stream().filter(r -> r.outcome() == Outcome.DEFERRED_ACTIVE_CALL).count(),
+                "one deferral notice per call, not one per tick");
+    }
+
+    @Test
+    void oneProbeAtATimePerPbxAndNeverAnUnreachableContact() {
+        // Sent first: if unreachable contacts were probed, this one would start before the others.
+        publish(observed("site-serial", "4000", lab.phone("phone6"), ContactStatus.UNREACHABLE, 0));
+        publish(observed("site-serial", "4001", lab.phone("phone5"), ContactStatus.REACHABLE, 0));
+        publish(observed("site-serial", "4002", lab.phone("phone6"), ContactStatus.REACHABLE, 0));
+        publish(observed("site-elsewhere", "9001", lab.phone("phone6"), ContactStatus.REACHABLE, 0));
+
+        List<ProbeResult> a = await("site-serial", "4001", 2, r -> r.outcome() == Outcome.OK);
+        List<ProbeResult> b = await("site-serial", "4002", 2, r -> r.outcome() == Outcome.OK);
+        for (ProbeResult x : a) {
+            for (ProbeResult y : b) {
+                Instant xEnd = x.startedAt().plusMillis(x.durationMs());
+                Instant yEnd = y.startedAt().plusMillis(y.durationMs());
+                assertTrue(!xEnd.isAfter(y.startedAt()) || !yEnd.isAfter(x.startedAt()),
+                        "two probes overlapped on one PBX: " + x + " and " + y);
+            }
+        }
+        assertTrue(results.drain(Duration.ZERO).stream().noneMatch(r -> r.key().equals("site-serial/4000")));
+
+        given().when().get("/probes/endpoints").then().statusCode(200)
+                .body("findAll { it.pbxId == 'site-serial' }.size()", equalTo(3))
+                .body("findAll { it.pbxId == 'site-elsewhere' }.size()", equalTo(0))
+                .body("find { it.endpoint == '4000' }.lastProbedAt", equalTo(null));
+    }
+
+    @Test
+    void anOperatorCanAskForAProbeOfAKnownEndpointOnly() {
+        given().when().post("/probes/endpoints/site-c/7777").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().when().post("/probes/endpoints/site-c/bad;name").then().statusCode(400);
+    }
+
+    private void publish(EndpointObserved event) {
+        kafka.send(Topics.ENDPOINTS, event.key(), EventJson.toJson(event));
+    }
+
+    private List<ProbeResult> await(String pbx, String endpoint, int count, java.util.function.Predicate<ProbeResult> filter) {
+        return results.await(count, r -> r.key().equals(pbx + "/" + endpoint)
+                && filter.test(EventJson.fromJson(r.value(), ProbeResult.class)), WAIT).stream()
+                .map(r -> EventJson.fromJson(r.value(), ProbeResult.class)).toList();
+    }
+
+    /** Waits until the phone's server refuses a second client. */
+    private static void awaitBusy(Phone phone) throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            Process probe = new ProcessBuilder("iperf3", "-c", phone.address(), "-p", Integer.toString(phone.iperfPort()),
+                    "-t", "1", "--json", "--connect-timeout", "1000").redirectErrorStream(true).start();
+            String out = new String(probe.getInputStream().readAllBytes());
+            probe.waitFor();
+            if (out.contains("server is busy")) {
+                return;
+            }
+            seen.add(out.length() > 200 ? out.substring(0, 200) : out);
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the other client never made the server busy: " + seen);
+    }
+
+    private static EndpointObserved observed(String pbx, String endpoint, Phone phone, ContactStatus status, int calls) {
+        return new EndpointObserved(EndpointObserved.SCHEMA, pbx, endpoint, endpoint,
+                "sip:" + endpoint + "@" + phone.address() + ":5060", phone.address(), 5060, "udp", status, 1500L,
+                "netns-phone", calls, Instant.now());
+    }
+}

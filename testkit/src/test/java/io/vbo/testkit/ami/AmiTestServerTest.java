@@ -1,0 +1,279 @@
+package io.vbo.testkit.ami;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AmiTestServerTest {
+    private static final String[] MAIN_SESSION = { "login-success", "pjsipshowcontacts", "pjsipshowendpoints",
+            "pjsipshowendpoint-1001", "pjsipshowendpoint-unknown", "pjsipshowaors",
+            "pjsipshowregistrationinboundcontactstatuses", "command-pjsip-show-contacts",
+            "command-pjsip-show-endpoint-1001", "command-module-reload-res_pjsip", "reload-module-res_pjsip",
+            "command-unknown", "unknown-action", "logoff" };
+
+    private AmiTestServer server;
+
+    @BeforeEach
+    void start() {
+        server = AmiTestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void replaysTheMainCapturedSessionByteForByte() throws IOException {
+        try (Client client = new Client(server.port())) {
+            for (String name : MAIN_SESSION) {
+                client.send(Transcripts.text("ami-" + name + ".request.txt"));
+            }
+            assertEquals(Transcripts.text("ami-session-main.received.raw.txt"), client.readUntilClosed());
+        }
+        assertEquals(1, server.loginAttempts());
+        assertEquals(MAIN_SESSION.length, server.requests().size());
+        assertEquals("res_pjsip.so", server.requests("Reload").get(0).header("Module"));
+    }
+
+    @Test
+    void emptyContactListIsTheCapturedErrorWithItsStrayLineFeed() throws IOException {
+        server.setContacts(List.of());
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            client.send(Transcripts.text("ami-pjsipshowcontacts-empty.request.txt"));
+            client.send(Transcripts.text("ami-logoff.request.txt"));
+            assertEquals(Transcripts.text("ami-session-empty.received.raw.txt"), client.readUntilClosed());
+        }
+    }
+
+    @Test
+    void unavailableContactRendersLikeTheCapture() throws IOException {
+        server.setContacts(AmiContact.allFrom(AmiContact.UNAVAILABLE));
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            client.send(Transcripts.text("ami-pjsipshowcontacts-unavail.request.txt"));
+            String expected = Transcripts.text("ami-banner.txt") + Transcripts.text("ami-login-success.response.txt")
+                    + Transcripts.text("ami-pjsipshowcontacts-unavail.response.txt");
+            assertEquals(expected, client.read(expected.length()));
+        }
+    }
+
+    @Test
+    void failedLoginIsAnsweredAndTheSocketClosed() throws IOException {
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-failure.request.txt"));
+            assertEquals(Transcripts.text("ami-session-login-failure.received.raw.txt"), client.readUntilClosed());
+        }
+        server.refuseLogins(true);
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            assertTrue(client.readUntilClosed().endsWith("Message: Authentication failed\r\n\r\n"));
+        }
+        assertEquals(2, server.loginAttempts());
+    }
+
+    @Test
+    void actionBeforeLoginIsDeniedAndTheConnectionStaysOpen() throws IOException {
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-action-before-login.request.txt"));
+            String expected = Transcripts.text("ami-session-no-login.received.raw.txt");
+            assertEquals(expected, client.read(expected.length()));
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            String login = Transcripts.text("ami-login-success.response.txt");
+            assertEquals(login, client.read(login.length()));
+        }
+    }
+
+    @Test
+    void echoesTheRequestsActionIdOrNone() throws IOException {
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt").replace("login-1", "my-id-7"));
+            client.send("Action: Logoff\r\n\r\n");
+            assertEquals(Transcripts.text("ami-banner.txt")
+                    + Transcripts.text("ami-login-success.response.txt").replace("login-1", "my-id-7")
+                    + "Response: Goodbye\r\nMessage: Thanks for all the fish.\r\n\r\n", client.readUntilClosed());
+        }
+    }
+
+    @Test
+    void eventsOnSessionGetsFullyBootedThenEmittedContactStatus() throws IOException {
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt").replace("Events: off", "Events: on"));
+            String head = Transcripts.text("ami-banner.txt") + Transcripts.text("ami-login-success.response.txt")
+                    + Transcripts.message("ami-events-session.received.raw.txt", "Event: FullyBooted");
+            assertEquals(head, client.read(head.length()));
+            server.awaitEventSessions(1, Duration.ofSeconds(5));
+            server.updateContacts("1002", c -> c.with("Uri", "sip:1002-0x560e6d0b1270@10.231.2.2:5060"));
+            assertEquals(1, server.emitContactStatus("1002", "Removed"));
+            String removed = Transcripts.messages("ami-events-contact-status.txt").stream()
+                    .filter(m -> m.contains("ContactStatus: Removed")).findFirst().orElseThrow();
+            assertEquals(removed, client.read(removed.length()));
+        }
+    }
+
+    @Test
+    void contactsCanBeDroppedAddedAndChanged() throws IOException {
+        server.removeContact("1002");
+        server.addContact(AmiContact.generated("2001", "2001:db8::5", 5062));
+        server.setContactStatus("1003", "Unreachable");
+        server.setActiveChannels("1001", 2);
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            client.send("Action: PJSIPShowContacts\r\nActionID: c\r\n\r\n");
+            client.send("Action: PJSIPShowEndpoints\r\nActionID: e\r\n\r\n");
+            client.send("Action: Logoff\r\n\r\n");
+            String all = client.readUntilClosed();
+            String contacts = all.substring(all.indexOf("ActionID: c\r\n"), all.indexOf("ActionID: e\r\n"));
+            assertTrue(contacts.contains(AmiContact.transcript("1001").render("c")), contacts);
+            assertFalse(contacts.contains("ObjectName: 1002;@"), contacts);
+            assertTrue(contacts.contains("Uri: sip:2001-0x"), contacts);
+            assertTrue(contacts.contains("ViaAddr: 2001:db8::5\r\n"), contacts);
+            assertTrue(contacts.contains("Status: Unreachable\r\nRoundtripUsec: N/A\r\n"), contacts);
+            assertTrue(contacts.endsWith("ListItems: 3\r\n\r\nResponse: Success\r\n"), contacts);
+            assertTrue(all.contains("ObjectName: 1001\r\nTransport: \r\nAor: 1001\r\nAuths: 1001-auth\r\nOutboundAuths: \r\n"
+                    + "Contacts: 1001/sip:1001-0x5644aa7f0270@10.231.1.2:5060,\r\nDeviceState: In use\r\nActiveChannels: 2\r\n"), all);
+            assertTrue(all.contains("ObjectName: 1002\r\nTransport: \r\nAor: 1002\r\nAuths: 1002-auth\r\nOutboundAuths: \r\n"
+                    + "Contacts: \r\nDeviceState: Unavailable\r\n"), all);
+            assertTrue(all.contains("EndpointListComplete\r\nActionID: e\r\nEventList: Complete\r\nListItems: 4\r\n"), all);
+        }
+    }
+
+    @Test
+    void commandAndEndpointCodecsAreScriptable() throws IOException {
+        server.onCommand(cmd -> cmd.startsWith("module reload") ? CommandReply.error("Module 'res_pjsip.so' failed to reload") : null);
+        server.endpointAllow(endpoint -> endpoint.equals("1002") ? List.of("gsm") : null);
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            client.send(Transcripts.text("ami-command-module-reload-res_pjsip.request.txt"));
+            client.send(Transcripts.text("codec-change-1002-ami-showendpoint-before.request.txt"));
+            client.send(Transcripts.text("ami-logoff.request.txt"));
+            String all = client.readUntilClosed();
+            assertTrue(all.contains("Response: Error\r\nActionID: cmd-reload-1\r\nMessage: Command output follows\r\n"
+                    + "Output: Module 'res_pjsip.so' failed to reload\r\n\r\n"), all);
+            String after = Transcripts.text("codec-change-1002-ami-showendpoint-after.response.txt");
+            String expected = Transcripts.withActionId(Transcripts.text("codec-change-1002-ami-showendpoint-before.response.txt")
+                    .replace("Allow: (ulaw|alaw|g722|gsm)", "Allow: (gsm)"), "ep1002-before");
+            assertTrue(all.contains(expected), all);
+            assertTrue(after.contains("Allow: (gsm)\r\n"));
+        }
+        assertEquals("module reload res_pjsip.so", server.requests("Command").get(0).header("Command"));
+    }
+
+    @Test
+    void commandReplyRenderingMatchesTheCaptures() {
+        for (String name : List.of("command-module-reload-res_pjsip", "command-pjsip-show-contacts", "command-unknown",
+                "command-pjsip-show-endpoint-1001")) {
+            String file = "ami-" + name + ".response.txt";
+            String id = Transcripts.text(file).lines().filter(l -> l.startsWith("ActionID: ")).findFirst().orElseThrow()
+                    .substring("ActionID: ".length());
+            assertEquals(Transcripts.text(file), CommandReply.transcript(file).render(id), name);
+        }
+        assertEquals(CommandReply.transcript("ami-command-unknown.response.txt"), CommandReply.unknownCommand("pjsip reload"));
+    }
+
+    @Test
+    void droppedConnectionsAndGarbageReachTheClient() throws IOException {
+        try (Client client = new Client(server.port())) {
+            String banner = Transcripts.text("ami-banner.txt");
+            assertEquals(banner, client.read(banner.length()));
+            server.sendGarbage("\u0001\u0002 not AMI\r\n");
+            assertEquals("\u0001\u0002 not AMI\r\n", client.read(12));
+            server.closeConnections();
+            assertEquals("", client.readUntilClosed());
+        }
+        assertEquals(1, server.connections());
+    }
+
+    @Test
+    void challengeLoginWorksLikeAsterisk() throws Exception {
+        try (Client client = new Client(server.port())) {
+            client.send("Action: Challenge\r\nActionID: ch\r\nAuthType: MD5\r\n\r\n");
+            String banner = Transcripts.text("ami-banner.txt");
+            client.read(banner.length());
+            String reply = client.readMessage();
+            String challenge = reply.lines().filter(l -> l.startsWith("Challenge: ")).findFirst().orElseThrow().substring(11);
+            String key = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest((challenge + "vbo-secret").getBytes(StandardCharsets.ISO_8859_1)));
+            client.send("Action: Login\r\nActionID: l\r\nUsername: vbo\r\nAuthType: MD5\r\nKey: " + key + "\r\nEvents: off\r\n\r\n");
+            assertEquals("Response: Success\r\nActionID: l\r\nMessage: Authentication accepted\r\n\r\n", client.readMessage());
+        }
+    }
+
+    @Test
+    void missingTranscriptsFolderFailsWithTheOverrideToUse() {
+        String previous = System.getProperty("vbo.transcripts");
+        System.setProperty("vbo.transcripts", "/nonexistent/transcripts");
+        try {
+            IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    Transcripts::dir);
+            assertTrue(failure.getMessage().contains("/nonexistent/transcripts"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("VBO_TRANSCRIPTS"), failure.getMessage());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("vbo.transcripts");
+            } else {
+                System.setProperty("vbo.transcripts", previous);
+            }
+        }
+    }
+
+    /** A raw socket client: sends bytes, reads bytes. */
+    private static final class Client implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+
+        Client(int port) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(5000);
+            in = socket.getInputStream();
+        }
+
+        void send(String bytes) throws IOException {
+            socket.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        String read(int length) throws IOException {
+            byte[] buffer = in.readNBytes(length);
+            return new String(buffer, StandardCharsets.ISO_8859_1);
+        }
+
+        String readMessage() throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            while (!out.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                out.write(b);
+            }
+            return out.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        String readUntilClosed() throws IOException {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server did not close the connection", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
