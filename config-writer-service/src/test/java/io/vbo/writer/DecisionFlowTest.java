@@ -139,8 +139,18 @@ class DecisionFlowTest {
         long writes = applier.writes();
         List<CodecDecision> sent = new ArrayList<>();
         String[][] tiers = {{"ulaw", "alaw", "opus", "g729", "gsm"}, {"g729", "opus", "ulaw", "alaw", "gsm"}, {"opus", "gsm", "ulaw", "alaw", "g729"}};
-        for (int i = 0; i < 100; i++) {
-            sent.add(send("100" + (1 + i % 3), tiers[(i / 3) % 3]));
+        // Sent in one burst (async + flush), so all 100 land inside one batch window.
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "20");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < 100; i++) {
+                CodecDecision d = decision("lab", "100" + (1 + i % 3), tiers[(i / 3) % 3]);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.CODEC_DECISIONS, d.key(), EventJson.toJson(d)));
+                sent.add(d);
+            }
+            producer.flush();
         }
         applied.await(100, rec -> sent.stream().anyMatch(d -> rec.value().contains(d.decisionId().toString())), Duration.ofSeconds(30));
         assertEquals(1, asterisk.reloads() - reloads, "one reload for the batch");

@@ -54,7 +54,7 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
                 "vbo.writer.config-dir", dir.toString(),
                 "vbo.writer.backup-dir", work.resolve("backups").toString(),
                 "vbo.writer.init-on-start", "true",
-                "vbo.writer.batch-window", "1500ms",
+                "vbo.writer.batch-window", "2s",
                 "vbo.writer.ami.host", "127.0.0.1",
                 "vbo.writer.ami.port", Integer.toString(asterisk.server().port()),
                 "vbo.writer.ami.secret", "vbo-secret",

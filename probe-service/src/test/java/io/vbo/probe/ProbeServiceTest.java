@@ -183,6 +183,15 @@ class ProbeServiceTest {
     }
 
     @Test
+    void readinessShowsIperf3AndKafka() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'iperf3' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'iperf3' }.data.version", org.hamcrest.Matchers.startsWith("iperf 3."))
+                .body("checks.find { it.name.contains('Kafka') }.status", equalTo("UP"));
+    }
+
+    @Test
     void anOperatorCanAskForAProbeOfAKnownEndpointOnly() {
         given().when().post("/probes/endpoints/site-c/7777").then().statusCode(404)
                 .contentType("application/problem+json");

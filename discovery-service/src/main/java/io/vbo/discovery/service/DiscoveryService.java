@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /** Starts one {@link PbxWatch} per configured PBX and drives the listing cycle. */
@@ -66,7 +67,7 @@ public class DiscoveryService {
     void onStop(@Observes ShutdownEvent shutdown) {
         List<Future<Void>> stops = new ArrayList<>();
         watches.values().forEach(w -> stops.add(w.stop()));
-        Future.join(stops).toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+        Future.join(stops).toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();
     }
 

@@ -8,8 +8,10 @@ import io.vbo.discovery.cli.CliParsers;
 import io.vbo.discovery.cli.CliRunner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,13 +131,20 @@ public final class PbxWatch implements AmiConnection.Listener {
         return vertx.<Void>executeBlocking(() -> {
             try {
                 List<CliParsers.CliEndpoint> endpoints = CliParsers.endpoints(cli.run("pjsip show endpoints"));
-                List<CliParsers.CliContact> contacts = CliParsers.contacts(cli.run("pjsip show contacts"));
-                Map<String, Integer> channels = new java.util.LinkedHashMap<>();
+                String output = cli.run("pjsip show contacts");
+                // Anything else (an error printed with exit 0) must not read as "no contacts": that would mark
+                // every phone of the PBX gone.
+                if (!output.contains("Objects found:") && !output.contains("No objects found.")) {
+                    throw new IOException("unrecognised 'pjsip show contacts' output: '"
+                            + output.strip().lines().findFirst().orElse("") + "'");
+                }
+                List<CliParsers.CliContact> contacts = CliParsers.contacts(output);
+                Map<String, Integer> channels = new LinkedHashMap<>();
                 endpoints.forEach(e -> channels.put(e.name(), e.channels()));
                 markUp();
                 discovery.snapshot(CliParsers.resolve(contacts, endpoints), channels);
                 return null;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 markDown(e.getMessage());
                 throw e;
             }
@@ -150,9 +159,6 @@ public final class PbxWatch implements AmiConnection.Listener {
     }
 
     private void markDown(String why) {
-        if (up || !why.equals(reason)) {
-            LOG.warnf("PBX %s: down: %s", id, why);
-        }
         up = false;
         reason = why;
     }

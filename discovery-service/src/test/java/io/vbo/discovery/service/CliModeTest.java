@@ -74,6 +74,19 @@ class CliModeTest {
     }
 
     @Test
+    void unrecognisedOutputIsAFailureNotAnEmptyPbx() throws Exception {
+        List<EndpointEvent> published = new CopyOnWriteArrayList<>();
+        PbxWatch watch = new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", published::add, Clock.systemUTC()), vertx, d -> { });
+        watch.useCli(new CliRunner(fakeAsterisk("cli-pjsip-reload.txt", 0).toString(), Duration.ofSeconds(10)));
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!String.valueOf(watch.reason()).startsWith("unrecognised") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertTrue(watch.reason().contains("No such command 'pjsip reload'"), watch.reason());
+        assertEquals(List.of(), published);
+    }
+
+    @Test
     void failingCommandMarksThePbxDownWithItsError() throws Exception {
         PbxWatch watch = new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", e -> { }, Clock.systemUTC()), vertx, d -> { });
         watch.useCli(new CliRunner(fakeAsterisk("cli-pjsip-show-contacts.txt", 1).toString(), Duration.ofSeconds(10)));

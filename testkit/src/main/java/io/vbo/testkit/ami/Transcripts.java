@@ -1,6 +1,6 @@
 package io.vbo.testkit.ami;
 
-import io.vbo.testkit.ProjectRoot;
+import io.vbo.testkit.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real Asterisk captures in {@code ../shared/asterisk-transcripts}, read at run time (never copied into the
- * build). Override the folder with the system property {@code vbo.transcripts} or the variable {@code VBO_TRANSCRIPTS}.
+ * The real Asterisk 22 captures in the repository's {@code fixtures/asterisk-transcripts}, read at run time.
  * Text is decoded as ISO-8859-1 so that every byte survives a round trip unchanged.
  */
 public final class Transcripts {
@@ -24,16 +23,9 @@ public final class Transcripts {
     private Transcripts() {
     }
 
-    /** The transcripts folder; fails with the paths it tried when it is missing. */
+    /** The transcripts folder ({@link Fixtures#transcripts()}). */
     public static Path dir() {
-        String configured = System.getProperty("vbo.transcripts", System.getenv("VBO_TRANSCRIPTS"));
-        Path dir = configured != null && !configured.isBlank() ? Path.of(configured)
-                : ProjectRoot.get().resolve("../shared/asterisk-transcripts").normalize();
-        if (!Files.isRegularFile(dir.resolve("ami-banner.txt"))) {
-            throw new IllegalStateException("Asterisk transcripts not found in " + dir.toAbsolutePath()
-                    + " (expected ami-banner.txt there); set -Dvbo.transcripts=DIR or VBO_TRANSCRIPTS=DIR");
-        }
-        return dir;
+        return Fixtures.transcripts();
     }
 
     /** The exact content of one transcript file. */

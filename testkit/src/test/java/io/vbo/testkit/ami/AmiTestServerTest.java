@@ -213,24 +213,6 @@ class AmiTestServerTest {
         }
     }
 
-    @Test
-    void missingTranscriptsFolderFailsWithTheOverrideToUse() {
-        String previous = System.getProperty("vbo.transcripts");
-        System.setProperty("vbo.transcripts", "/nonexistent/transcripts");
-        try {
-            IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                    Transcripts::dir);
-            assertTrue(failure.getMessage().contains("/nonexistent/transcripts"), failure.getMessage());
-            assertTrue(failure.getMessage().contains("VBO_TRANSCRIPTS"), failure.getMessage());
-        } finally {
-            if (previous == null) {
-                System.clearProperty("vbo.transcripts");
-            } else {
-                System.setProperty("vbo.transcripts", previous);
-            }
-        }
-    }
-
     /** A raw socket client: sends bytes, reads bytes. */
     private static final class Client implements AutoCloseable {
         private final Socket socket;
