@@ -105,6 +105,7 @@ public final class Demo {
                         + "   " + policy + "/api/v1/endpoints/" + Lab.PBX + "/1001/decisions   " + policy + "/q/swagger-ui",
                 "Metrics: " + String.join("  ", lab.services().values().stream().map(s -> s.baseUrl() + "/q/metrics").toList()),
                 "Asterisk config: " + lab.endpointsFile() + "   Logs: " + lab.dir(),
+                "Policy: expected-concurrent-calls=2, so high (G.711 first) needs ≈ 218 kbit/s and medium (G.729 first) ≈ 78 kbit/s",
                 "Try: vbo demo reshape 1003 40k  (another terminal) — the downgrade shows after two probes.  Ctrl-C stops.");
         try {
             do {

@@ -92,6 +92,10 @@ class ProbeServiceTest {
         }
         assertFalse(got.get(0).probeId().equals(got.get(1).probeId()));
 
+        given().when().post("/probes/endpoints/site-a/1001").then().statusCode(202);
+        List<ProbeResult> again = await("site-a", "1001", 4, r -> r.outcome() == Outcome.OK);
+        assertEquals(4, again.stream().map(ProbeResult::probeId).distinct().count(), "a new probeId per attempt");
+
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("vbo_probe_runs_total{direction=\"UPLINK\",outcome=\"OK\",pbx=\"site-a\"}"))
                 .body(org.hamcrest.Matchers.containsString("vbo_probe_rate_bps{direction=\"DOWNLINK\",endpoint=\"1001\",pbx=\"site-a\"}"));

@@ -31,7 +31,6 @@ public final class PjsipConfig {
     /** A setting line: indentation, key, separator (with its spacing), rest. */
     private static final Pattern SETTING = Pattern.compile("^(\\s*)([^=\\s]+)(\\s*=>?\\s*)(.*)$");
 
-    private final Path dir;
     private final Map<Path, ConfigFile> files;
     private final List<Placed> order;
 
@@ -45,8 +44,7 @@ public final class PjsipConfig {
     /** Indexes into {@link #order} of each section name, ascending: lookups stay fast on 10,000-endpoint files. */
     private final Map<String, List<Integer>> byName = new HashMap<>();
 
-    private PjsipConfig(Path dir, Map<Path, ConfigFile> files, List<Placed> order) {
-        this.dir = dir;
+    private PjsipConfig(Map<Path, ConfigFile> files, List<Placed> order) {
         this.files = files;
         this.order = order;
         for (int i = 0; i < order.size(); i++) {
@@ -59,7 +57,7 @@ public final class PjsipConfig {
         Map<Path, ConfigFile> files = new LinkedHashMap<>();
         List<Placed> order = new ArrayList<>();
         load(dir, dir.resolve(main), files, order, new LinkedHashSet<>(), true);
-        return new PjsipConfig(dir, files, order);
+        return new PjsipConfig(files, order);
     }
 
     private static void load(Path dir, Path path, Map<Path, ConfigFile> files, List<Placed> order, Set<Path> stack,
@@ -126,10 +124,6 @@ public final class PjsipConfig {
         }
         matches.sort(null);
         return matches;
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     /** Every file read, main file first. */

@@ -24,11 +24,8 @@ public class Converger {
     @Inject
     DecisionApplier applier;
 
-    private volatile CompletableFuture<Integer> done = new CompletableFuture<>();
-
     void onStart(@Observes StartupEvent event) {
         if (!config.convergeOnStart()) {
-            done.complete(0);
             return;
         }
         CompletableFuture.supplyAsync(reader::read)
@@ -36,16 +33,9 @@ public class Converger {
                 .whenComplete((results, error) -> {
                     if (error != null) {
                         LOG.errorf(error, "pbx %s: converging on start failed; live decisions still apply", config.pbxId());
-                        done.completeExceptionally(error);
                     } else {
-                        LOG.infof("pbx %s: converged on start: %d endpoint(s) changed", config.pbxId(), results.size());
-                        done.complete(results.size());
+                        LOG.infof("pbx %s: converged on start (%d decision(s) needed a change)", config.pbxId(), results.size());
                     }
                 });
-    }
-
-    /** Completes with the number of endpoints changed once start-up convergence has finished. */
-    public CompletableFuture<Integer> done() {
-        return done;
     }
 }

@@ -3,6 +3,7 @@ package io.vbo.writer.pbx;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
@@ -28,6 +29,8 @@ public final class AmiClient implements PbxClient {
     private final String username;
     private final String secret;
     private final long timeoutMillis;
+    /** One action at a time on the one connection. */
+    private final ReentrantLock lock = new ReentrantLock();
     private ManagerConnection connection;
 
     public AmiClient(String host, int port, String username, String secret, Duration timeout) {
@@ -39,7 +42,16 @@ public final class AmiClient implements PbxClient {
     }
 
     @Override
-    public synchronized String reloadPjsip() throws PbxException {
+    public String reloadPjsip() throws PbxException {
+        lock.lock();
+        try {
+            return reload();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String reload() throws PbxException {
         ManagerResponse response = send(new CommandAction(RELOAD_COMMAND));
         List<String> output = response instanceof CommandResponse command && command.getResult() != null
                 ? command.getResult() : List.of();
@@ -55,7 +67,16 @@ public final class AmiClient implements PbxClient {
     }
 
     @Override
-    public synchronized List<String> endpointCodecs(String endpoint) throws PbxException {
+    public List<String> endpointCodecs(String endpoint) throws PbxException {
+        lock.lock();
+        try {
+            return showEndpoint(endpoint);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<String> showEndpoint(String endpoint) throws PbxException {
         PJSipShowEndpointAction action = new PJSipShowEndpointAction();
         action.setEndpoint(endpoint);
         ResponseEvents events;
@@ -75,9 +96,20 @@ public final class AmiClient implements PbxClient {
         throw new PbxException("Asterisk sent no EndpointDetail for " + endpoint);
     }
 
+    /**
+     * Pings, unless another action is running: then that action already proves (or disproves) the link, and a
+     * readiness probe must not wait behind a batch of 1,000 verifications.
+     */
     @Override
-    public synchronized void ping() throws PbxException {
-        send(new PingAction());
+    public void ping() throws PbxException {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            send(new PingAction());
+        } finally {
+            lock.unlock();
+        }
     }
 
     private ManagerResponse send(org.asteriskjava.manager.action.ManagerAction action) throws PbxException {
@@ -115,10 +147,15 @@ public final class AmiClient implements PbxClient {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            stop(connection);
-            connection = null;
+    public void close() {
+        lock.lock();
+        try {
+            if (connection != null) {
+                stop(connection);
+                connection = null;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

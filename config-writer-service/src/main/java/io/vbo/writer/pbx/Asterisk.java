@@ -1,6 +1,7 @@
 package io.vbo.writer.pbx;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.vbo.writer.config.WriterConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -17,9 +18,11 @@ import org.jboss.logging.Logger;
 /**
  * The Asterisk this writer serves, through AMI (default) or {@code asterisk -rx} (cli mode), or none at all when
  * no AMI host is configured (a local run): then files are written and nothing is reloaded. Connection failures are
- * retried briefly; an Asterisk that answers with an error is not.
+ * retried briefly; an Asterisk that answers with an error is not. Created at start-up, so a missing AMI secret stops
+ * the service at once instead of at the first decision.
  */
 @ApplicationScoped
+@Startup
 public class Asterisk implements PbxClient {
     private static final Logger LOG = Logger.getLogger(Asterisk.class);
 

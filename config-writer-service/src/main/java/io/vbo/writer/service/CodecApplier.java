@@ -78,7 +78,6 @@ public final class CodecApplier {
         if (latest.isEmpty()) {
             return results;
         }
-        meters.summary("vbo.writer.batch.size", "pbx", pbxId).record(latest.size());
         lock.lock();
         try {
             round(new ArrayList<>(latest.values()), reportUnchanged, true, results);
@@ -154,6 +153,8 @@ public final class CodecApplier {
             return;
         }
         LOG.infof("pbx %s: wrote %d file(s) for %d endpoint(s)", pbxId, backups.size(), written.size());
+        // One sample per write + reload: the endpoints it carried (the dashboard's "decisions per reload").
+        meters.summary("vbo.writer.batch.size", "pbx", pbxId).record(written.size());
         if (!pbx.configured()) {
             written.forEach(d -> results.add(result(d, Status.APPLIED, List.of(), "written; not reloaded: no Asterisk configured")));
             report(inPlace, reportUnchanged, results);

@@ -26,6 +26,7 @@ public class ConfigStore {
     private SafeFileWriter writer;
 
     void onStart(@Observes StartupEvent event) throws IOException {
+        io.vbo.events.Validate.pbxId("vbo.writer.pbx-id", config.pbxId());
         Path dir = config.configDir();
         if (config.initOnStart()) {
             BaseFiles.Result result = init();
@@ -50,10 +51,6 @@ public class ConfigStore {
 
     public ReentrantLock lock() {
         return lock;
-    }
-
-    public Path dir() {
-        return config.configDir();
     }
 
     public UserManager users() {

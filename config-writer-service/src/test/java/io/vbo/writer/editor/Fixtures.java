@@ -1,6 +1,5 @@
 package io.vbo.writer.editor;
 
-import io.vbo.testkit.ProjectRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,21 +8,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The real Asterisk files under fixtures/, and copies of them to edit. */
+/** The real Asterisk files under fixtures/ (testkit {@link io.vbo.testkit.Fixtures}), and copies of them to edit. */
 public final class Fixtures {
     private Fixtures() {
     }
 
     public static Path samples() {
-        return ProjectRoot.get().resolve("fixtures/asterisk-samples");
+        return io.vbo.testkit.Fixtures.samples();
     }
 
     public static Path configUsed() {
-        return ProjectRoot.get().resolve("fixtures/asterisk-transcripts/config-used");
+        return io.vbo.testkit.Fixtures.configUsed();
     }
 
     public static Path transcript(String name) {
-        return ProjectRoot.get().resolve("fixtures/asterisk-transcripts").resolve(name);
+        return io.vbo.testkit.Fixtures.transcripts().resolve(name);
     }
 
     public static List<Path> filesIn(Path dir) {

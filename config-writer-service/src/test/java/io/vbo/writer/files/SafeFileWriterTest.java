@@ -44,6 +44,23 @@ class SafeFileWriterTest {
     }
 
     @Test
+    void replaceKeepsAnotherUsersOwnership() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root (CI runs as root)");
+        Path file = dir.resolve("pjsip_auth.conf");
+        Files.write(file, b("old\n"));
+        var lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        var view = Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+        view.setOwner(lookup.lookupPrincipalByName("nobody"));
+        view.setGroup(lookup.lookupPrincipalByGroupName("nogroup"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        new SafeFileWriter(dir.resolve("backups"), 10).replace(file, b("old\n"), b("new\n"));
+        var after = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+        assertEquals("nobody", after.owner().getName());
+        assertEquals("nogroup", after.group().getName());
+        assertEquals("rw-r-----", PosixFilePermissions.toString(after.permissions()));
+    }
+
+    @Test
     void refusesWhenTheFileChangedSinceItWasRead() throws Exception {
         Path file = dir.resolve("pjsip.conf");
         Files.write(file, b("edited by hand\n"));

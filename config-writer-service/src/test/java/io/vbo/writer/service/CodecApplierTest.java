@@ -112,6 +112,8 @@ class CodecApplierTest {
         assertEquals(3, results.stream().filter(r -> r.status() == Status.APPLIED).count());
         assertEquals(1, applier.writes());
         assertEquals(1, applier.reloads());
+        assertEquals(1, meters.summary("vbo.writer.batch.size", "pbx", "lab").count());
+        assertEquals(3.0, meters.summary("vbo.writer.batch.size", "pbx", "lab").totalAmount(), "endpoints the reload carried");
 
         pbx.calls.clear();
         // The last of the 100 per endpoint: 99 → 1001 (odd), 97 → 1002 (odd), 98 → 1003 (even).
@@ -121,6 +123,7 @@ class CodecApplierTest {
         assertEquals(1, applier.reloads());
         assertEquals(0, pbx.count("reload"));
         assertEquals(List.of("show 1001", "show 1002"), pbx.calls);
+        assertEquals(1, meters.summary("vbo.writer.batch.size", "pbx", "lab").count(), "no sample without a write");
         assertEquals(List.of(), applier.apply(List.of(decision("1003", "opus", "gsm")), false), "converge reports nothing unchanged");
     }
 

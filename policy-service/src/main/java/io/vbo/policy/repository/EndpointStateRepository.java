@@ -40,7 +40,7 @@ public class EndpointStateRepository {
                 last_success_at, updated_at)
             select p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos,
                    dw::float8[], uw::float8[], lw::float8[], jw::float8[], lra, lo2, lsa, now()
-            from """ + ROWS;
+            """ + "from " + ROWS;
 
     /** A set-based update (cheaper than INSERT … ON CONFLICT row by row); pin columns are only written by {@link #setPin}. */
     private static final String UPDATE = """
@@ -50,9 +50,7 @@ public class EndpointStateRepository {
                 rtt_micros = rtt, mos = u.mos, downlink_window = dw::float8[], uplink_window = uw::float8[],
                 loss_window = lw::float8[], jitter_window = jw::float8[], last_result_at = lra, last_outcome = lo2,
                 last_success_at = lsa, updated_at = now()
-            from """ + ROWS + """
-
-            where x.pbx_id = u.p and x.endpoint = u.e""";
+            """ + "from " + ROWS + " where x.pbx_id = u.p and x.endpoint = u.e";
 
     @Inject
     AgroalDataSource dataSource;

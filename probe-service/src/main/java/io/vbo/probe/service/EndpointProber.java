@@ -70,11 +70,7 @@ public class EndpointProber {
         }
     }
 
-    /** The first attempt a probe would make (what a deferral result names). */
-    ProbeSpec firstAttempt() {
-        return attempts("127.0.0.1").get(0);
-    }
-
+    /** The attempts of one probe, in order (the first one is what a deferral result names). */
     List<ProbeSpec> attempts(String address) {
         ProbeConfig.Iperf3 iperf = config.iperf3();
         List<ProbeSpec> specs = new ArrayList<>();

@@ -88,7 +88,7 @@ public class ProbeDispatcher {
         Optional<Schedule.Entry> entry = schedule.get(pbxId, endpoint);
         entry.ifPresent(e -> schedule.dueNow(e, clock.instant()));
         if (entry.isPresent()) {
-            executor.execute(this::dispatch);
+            dispatch();
         }
         return entry.isPresent();
     }
@@ -110,12 +110,12 @@ public class ProbeDispatcher {
                     entry.deferralReported = true;
                     LOG.infof("%s has %d active call(s): probe deferred until the call ends", target.key(),
                             target.activeCalls());
-                    publisher.deferred(target, prober.firstAttempt());
+                    publisher.deferred(target, prober.attempts(target.address()).get(0));
                 }
                 continue;
             }
             if (running >= config.maxParallel()) {
-                return;
+                continue;
             }
             int onPbx = runningPerPbx.getOrDefault(target.pbxId(), 0);
             if (onPbx >= config.maxParallelPerPbx()) {
