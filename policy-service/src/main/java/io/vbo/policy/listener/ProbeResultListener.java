@@ -2,8 +2,8 @@ package io.vbo.policy.listener;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vbo.events.EventJson;
 import io.vbo.events.InvalidEventException;
 import io.vbo.events.ProbeResult;
@@ -30,13 +30,10 @@ public class ProbeResultListener {
 
     @Inject
     IngestService ingest;
-    volatile long lastEnd;
 
     @Incoming("probe-results")
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {
-        long p0 = System.nanoTime();
-        LOG.infof("TIMING gap since last %.1f", (p0 - lastEnd) / 1e6);
         List<ProbeResult> valid = new ArrayList<>();
         List<KafkaRecord<String, String>> invalid = new ArrayList<>();
         List<InvalidEventException> reasons = new ArrayList<>();
@@ -48,7 +45,6 @@ public class ProbeResultListener {
                 reasons.add(e);
             }
         }
-        LOG.infof("TIMING parse %.1f", (System.nanoTime() - p0) / 1e6);
         if (!valid.isEmpty()) {
             long start = System.nanoTime();
             IngestService.Outcome outcome = ingest.ingest(valid);
@@ -62,7 +58,6 @@ public class ProbeResultListener {
                     Validate.printable(record.getKey()), Topics.DEAD_LETTER, reasons.get(i).getMessage());
             record.nack(reasons.get(i)).toCompletableFuture().join();
         }
-        lastEnd = System.nanoTime();
         return batch.ack().exceptionally(e -> {
             LOG.warnf("acknowledging a batch failed (it will be redelivered and deduplicated): %s", e.getMessage());
             return null;

@@ -27,8 +27,8 @@ public final class CodecTable {
         Map<String, CodecProfile> map = new LinkedHashMap<>();
         put(map, new CodecProfile("ulaw", 64_000, 20, 0, 0.0, g711Bpl));
         put(map, new CodecProfile("alaw", 64_000, 20, 0, 0.0, g711Bpl));
-        // Wideband: the narrowband E-model (G.107) does not rate it.
-        put(map, new CodecProfile("g722", 64_000, 20, 1.5, null, null));
+        // Wideband: the narrowband E-model (G.107) does not rate it, so no look-ahead is needed either.
+        put(map, new CodecProfile("g722", 64_000, 20, 0, null, null));
         // Asterisk's g729 is G.729 Annex A; G.113 rates G.729A+VAD Ie 11, Bpl 19.
         put(map, new CodecProfile("g729", 8_000, 20, 5, 11.0, 19.0));
         // GSM 06.10 full rate: 33-byte frames (13.2 kbit/s); G.113 gives Ie 20 but no Bpl.

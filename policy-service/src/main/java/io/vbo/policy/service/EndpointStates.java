@@ -65,4 +65,14 @@ public class EndpointStates {
     public void evict(Collection<String> keys) {
         keys.forEach(cache::remove);
     }
+
+    /** Forgets every cached state (they reload on next use). */
+    public void clear() {
+        lock.lock();
+        try {
+            cache.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
 }

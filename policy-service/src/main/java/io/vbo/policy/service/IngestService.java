@@ -1,6 +1,7 @@
 package io.vbo.policy.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.vbo.events.ProbeResult;
 import io.vbo.policy.model.EndpointState;
 import io.vbo.policy.model.PolicyEngine;
@@ -20,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,9 +67,7 @@ public class IngestService {
         results.forEach(r -> keys.add(r.pbxId() + "/" + r.endpoint()));
         states.lock().lock();
         try {
-            long c0 = System.nanoTime();
             Stored stored = QuarkusTransaction.requiringNew().call(() -> storeInTransaction(results, keys));
-            LOG.infof("TIMING tx total %.1f", (System.nanoTime()-c0)/1e6);
             stored.byOutcome().forEach(metrics::stored);
             stored.touched().forEach(metrics::update);
             return new Outcome(stored.count(), results.size() - stored.count(), stored.decisions());
@@ -88,11 +86,8 @@ public class IngestService {
     }
 
     private Stored storeInTransaction(List<ProbeResult> results, Set<String> keys) throws Exception {
-        long t0 = System.nanoTime();
         Map<String, EndpointState> byKey = states.get(keys, true);
-        long t1 = System.nanoTime();
         Set<UUID> fresh = measurements.insertNew(results);
-        long t2 = System.nanoTime();
         int count = fresh.size();
         PolicyEngine engine = runtime.engine();
         Map<ProbeResult.Outcome, Integer> byOutcome = new EnumMap<>(ProbeResult.Outcome.class);
@@ -113,13 +108,10 @@ public class IngestService {
                         runtime.tiers().thresholds(), c.mos(), c.text()));
             }
         }
-        long t3 = System.nanoTime();
         stateRepository.save(touched.values());
-        long t4 = System.nanoTime();
         if (!decisions.isEmpty()) {
             DecisionEntity.persist(decisions);
         }
-        LOG.infof("TIMING load %.1f insert %.1f apply %.1f upsert %.1f (%d states)", (t1-t0)/1e6, (t2-t1)/1e6, (t3-t2)/1e6, (t4-t3)/1e6, touched.size());
         return new Stored(count, byOutcome, List.copyOf(touched.values()), decisions);
     }
 

@@ -32,9 +32,11 @@ class Iperf3RunnerTest {
     @BeforeAll
     static void phones() {
         lab = NetnsLab.open();
-        slowDown = lab.addPhone(100_000, 1_000_000);
-        midDown = lab.addPhone(1_000_000, 5_000_000);
-        fastDown = lab.addPhone(5_000_000, 100_000);
+        // Down ≠ up, but no more than 10:1: the reverse direction also carries the TCP ACKs, and on a 5 Mbit/s /
+        // 100 kbit/s link the ACKs alone fill the uplink, so the downlink reads 4.17 Mbit/s (real, as on ADSL).
+        slowDown = lab.addPhone(100_000, 300_000);
+        midDown = lab.addPhone(1_000_000, 500_000);
+        fastDown = lab.addPhone(5_000_000, 1_000_000);
         voiceStarved = lab.addPhone(40_000, 40_000);
     }
 
@@ -49,9 +51,9 @@ class Iperf3RunnerTest {
     void bothDirectionsOfEveryLinkReadWithin15PercentOfTheShapedRate() {
         // One at a time, as the service probes one PBX's phones: parallel runs compete for the two CPUs.
         List<String> failures = new ArrayList<>();
-        failures.addAll(check(slowDown, 100_000, 1_000_000));
-        failures.addAll(check(midDown, 1_000_000, 5_000_000));
-        failures.addAll(check(fastDown, 5_000_000, 100_000));
+        failures.addAll(check(slowDown, 100_000, 300_000));
+        failures.addAll(check(midDown, 1_000_000, 500_000));
+        failures.addAll(check(fastDown, 5_000_000, 1_000_000));
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
@@ -130,8 +132,12 @@ class Iperf3RunnerTest {
             Measurement m = IPERF3.run(ProbeSpec.tcp(phone.address(), phone.iperfPort(), direction, 3));
             if (m.outcome() != Outcome.OK) {
                 failures.add(phone.name() + " " + direction + ": " + m.outcome() + " " + m.error());
-            } else if (Math.abs(m.bitsPerSecond() - truth) > 0.15 * truth) {
-                failures.add(phone.name() + " " + direction + ": shaped " + truth + ", measured " + m.bitsPerSecond());
+            } else {
+                String line = phone.name() + " " + direction + ": shaped " + truth + ", measured " + m.bitsPerSecond();
+                System.out.println(line);
+                if (Math.abs(m.bitsPerSecond() - truth) > 0.15 * truth) {
+                    failures.add(line);
+                }
             }
         }
         return failures;
