@@ -90,8 +90,12 @@ class SystemEndToEndIT {
                 "the 40 kbit/s phone must not get a 64 kbit/s codec first (the original's bug)");
 
         for (String endpoint : RATES.keySet()) {
-            awaitUntil(Duration.ofSeconds(20), endpoint + " applied in the API", () -> "APPLIED".equals(
-                    latestDecision(endpoint).path("appliedStatus").asText()));
+            // The first decision follows the first direction measured; the other direction comes seconds later.
+            awaitUntil(Duration.ofSeconds(60), endpoint + " measured both ways and applied in the API", () -> {
+                JsonNode view = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint));
+                return view.path("downlinkBps").isNumber() && view.path("uplinkBps").isNumber()
+                        && "APPLIED".equals(latestDecision(endpoint).path("appliedStatus").asText());
+            });
             JsonNode view = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint));
             assertEquals(EXPECTED_TIER.get(endpoint), view.path("tier").asText(), endpoint + ": " + view);
             assertEquals(expectedCodecs(endpoint), strings(view.path("codecs")), endpoint);

@@ -20,7 +20,6 @@ import io.vbo.policy.service.Decisions;
 import io.vbo.policy.service.PinService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -52,7 +51,6 @@ public class EndpointResource {
 
     @GET
     @RolesAllowed({ "viewer", "admin" })
-    @Transactional
     @Operation(summary = "List endpoints with their current tier and latest estimate",
             description = "Filters: pbx, tier (an effective tier; 'pinned' for pinned endpoints), status "
                     + "(PENDING, MEASURED, UNMEASURED). Ordered by PBX and endpoint; pass 'next' as 'after'.")
@@ -103,7 +101,6 @@ public class EndpointResource {
     @GET
     @Path("/{pbxId}/{endpoint}")
     @RolesAllowed({ "viewer", "admin" })
-    @Transactional
     @Operation(summary = "One endpoint")
     public EndpointView one(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
         return view(find(pbxId, endpoint));
@@ -112,7 +109,6 @@ public class EndpointResource {
     @GET
     @Path("/{pbxId}/{endpoint}/measurements")
     @RolesAllowed({ "viewer", "admin" })
-    @Transactional
     @Operation(summary = "Measurements of one endpoint in [from, to), oldest first, keyset-paginated",
             description = "limit 1..1000 (default 100); pass nextCursor as cursor for the next page.")
     public MeasurementPage measurements(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
@@ -125,7 +121,6 @@ public class EndpointResource {
     @Path("/{pbxId}/{endpoint}/measurements")
     @Produces("text/csv")
     @RolesAllowed({ "viewer", "admin" })
-    @Transactional
     @Operation(summary = "The same page as CSV; the next page's cursor is in the X-Next-Cursor header")
     public Response measurementsCsv(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit,
@@ -151,7 +146,6 @@ public class EndpointResource {
     @GET
     @Path("/{pbxId}/{endpoint}/decisions")
     @RolesAllowed({ "viewer", "admin" })
-    @Transactional
     @Operation(summary = "Decisions of one endpoint, newest first, with reason and applied status")
     public List<DecisionView> decisions(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
             @QueryParam("limit") String limit) {
@@ -212,18 +206,17 @@ public class EndpointResource {
             args.add(cursor.startedAt());
             args.add(cursor.probeId());
         }
-        PanacheQuery<MeasurementEntity> q = MeasurementEntity.find(query, Sort.by("startedAt").and("probeId"),
-                args.toArray());
-        List<MeasurementEntity> rows = q.range(0, limit).list();
+        // A DTO projection: rows go straight into records, without managed entities in the session.
+        PanacheQuery<MeasurementView> q = MeasurementEntity.find(query, Sort.by("startedAt").and("probeId"),
+                args.toArray()).project(MeasurementView.class);
+        List<MeasurementView> rows = q.range(0, limit).list();
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
-            MeasurementEntity last = rows.get(limit - 1);
-            next = new Params.Cursor(last.startedAt, last.probeId).encode();
+            MeasurementView last = rows.get(limit - 1);
+            next = new Params.Cursor(last.startedAt(), last.probeId()).encode();
         }
-        return new MeasurementPage(rows.stream().map(m -> new MeasurementView(m.probeId, m.startedAt, m.direction,
-                m.protocol, m.outcome, m.bitsPerSecond, m.retransmits, m.jitterMs, m.lossPercent, m.rttMicros,
-                m.durationMs, m.address, m.error)).toList(), next);
+        return new MeasurementPage(List.copyOf(rows), next);
     }
 
     private static void validate(String pbxId, String endpoint) {

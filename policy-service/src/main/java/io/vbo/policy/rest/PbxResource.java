@@ -7,7 +7,6 @@ import io.vbo.policy.rest.Views.PbxSummary;
 import io.vbo.policy.rest.Views.SummaryBucket;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -33,7 +32,6 @@ public class PbxResource {
     @GET
     @Path("/{pbxId}/summary")
     @RolesAllowed({ "viewer", "admin" })
-    @Transactional
     @Operation(summary = "Results of a PBX per time bucket: count, p50/p95 TCP rate, failures by outcome",
             description = "from/to ISO-8601 instants (default: the last 24 h); bucket an ISO-8601 duration "
                     + "(default PT1H), buckets aligned to the Unix epoch; empty buckets are omitted.")

@@ -82,8 +82,13 @@ public class DecisionPublisher {
         }
         if (!published.isEmpty()) {
             Instant now = Instant.now();
-            QuarkusTransaction.requiringNew().run(() -> DecisionEntity.update(
-                    "publishedAt = ?1 where decisionId in ?2", now, published));
+            try {
+                QuarkusTransaction.requiringNew().run(() -> DecisionEntity.update(
+                        "publishedAt = ?1 where decisionId in ?2", now, published));
+            } catch (RuntimeException e) {
+                LOG.warnf("published %d decisions but could not record it (%s); the resend sweep may send them again",
+                        published.size(), IngestService.rootMessage(e));
+            }
         }
         return published.size();
     }

@@ -53,12 +53,7 @@ public class IngestService {
     @ExponentialBackoff(factor = 2, maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
     public Outcome ingest(List<ProbeResult> results) {
         Outcome outcome = store(results);
-        try {
-            publisher.publish(outcome.decisions());
-        } catch (RuntimeException e) {
-            LOG.warnf("stored %d decisions but could not record their publication (%s); the resend sweep will retry",
-                    outcome.decisions().size(), e.getMessage());
-        }
+        publisher.publish(outcome.decisions());
         return outcome;
     }
 

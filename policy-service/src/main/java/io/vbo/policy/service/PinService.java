@@ -1,6 +1,7 @@
 package io.vbo.policy.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.vbo.policy.model.EndpointState;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointStateRepository;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -98,7 +100,7 @@ public class PinService {
                 }
                 List<String> pinBefore = s.pinCodecs;
                 Optional<DecisionEntity> d = mutation.apply(s);
-                if (!java.util.Objects.equals(pinBefore, s.pinCodecs)) {
+                if (!Objects.equals(pinBefore, s.pinCodecs)) {
                     repository.setPin(pbxId, endpoint, s.pinCodecs, by);
                 }
                 d.ifPresent(made -> made.persist());
@@ -106,8 +108,7 @@ public class PinService {
             });
         } catch (RuntimeException e) {
             states.evict(List.of(key));
-            throw e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() instanceof RuntimeException cause
-                    ? cause : e;
+            throw e instanceof QuarkusTransactionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         } finally {
             states.lock().unlock();
         }
