@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -25,6 +27,7 @@ public class Iperf3Runner {
     private final String binary;
     private final Duration connectTimeout;
     private final Duration killAfter;
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
     public Iperf3Runner(String binary, Duration connectTimeout, Duration killAfter) {
         this.binary = binary;
@@ -76,11 +79,19 @@ public class Iperf3Runner {
                 LOG.errorf("cannot run iperf3 binary '%s': %s", binary, e.getMessage());
                 return Measurement.failed(Outcome.ERROR, "cannot run iperf3 binary '" + binary + "': " + e.getMessage());
             }
-            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            running.add(process);
+            try {
+                if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                    return Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after " + deadline.toSeconds()
+                            + " s without finishing");
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-                return Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after " + deadline.toSeconds()
-                        + " s without finishing");
+                throw e;
+            } finally {
+                running.remove(process);
             }
             String json = Files.readString(out, StandardCharsets.UTF_8);
             Measurement measurement = Iperf3Report.parse(json, spec.protocol());
@@ -122,6 +133,17 @@ public class Iperf3Runner {
 
     public String binary() {
         return binary;
+    }
+
+    /**
+     * Kills every iperf3 client still running. Called on shutdown: a client whose server vanished mid-test waits
+     * forever, and once this JVM is gone nothing else would ever stop it.
+     */
+    public void close() {
+        running.forEach(process -> {
+            LOG.infof("shutting down: killing iperf3 pid %d", process.pid());
+            process.destroyForcibly();
+        });
     }
 
     private static void deleteQuietly(Path file) {

@@ -15,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,23 @@ class Iperf3RunnerTest {
         assertEquals(Outcome.TIMEOUT, m.outcome());
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the hung process must be killed");
+    }
+
+    @Test
+    void closeKillsAProbeStillRunning(@TempDir Path tmp) throws Exception {
+        Path pidFile = tmp.resolve("pid");
+        Path hung = script(tmp, "hung-iperf3", "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+        Iperf3Runner runner = new Iperf3Runner(hung.toString(), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        CompletableFuture<Measurement> probe = CompletableFuture.supplyAsync(
+                () -> runner.run(ProbeSpec.tcp("127.0.0.1", 5201, Direction.DOWNLINK, 1)));
+        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+            Thread.sleep(20);
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        runner.close();
+        probe.get(10, TimeUnit.SECONDS);
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                "a probe must not outlive the service");
     }
 
     @Test
