@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *   vbo demo [--phones 40k,150k,2m] [--interval 20]   start, print the table until Ctrl-C (which removes everything)
  *   vbo demo reshape 1003 40k                         from another terminal: change a phone's link, watch the table
  *   vbo demo --down                                   stop a running demo and remove every namespace and process it made
- *   vbo demo bench [--phones 50] [--reshapes 3]       the numbers of docs/benchmarks/system.md
+ *   vbo demo bench [--phones 50] [--reshapes 3]       the numbers of docs/benchmarks.md
  * </pre>
  */
 public final class Demo {

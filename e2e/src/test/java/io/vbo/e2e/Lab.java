@@ -168,10 +168,6 @@ final class Lab implements AutoCloseable {
                 "VBO_PROBE_PBX_IDS", PBX,
                 "VBO_PROBE_INTERVAL", settings.probeInterval().toSeconds() + "s",
                 "VBO_PROBE_INTERVAL_SPREAD", "0",
-                // A 3 s reverse (uplink) test on a 40 kbit/s link takes ≈ 16.3 s while iperf3 drains its socket
-                // buffer; the default deadline (3 s + 3 s connect + 10 s) kills it, and a killed client leaves the
-                // phone's iperf3 -s stuck for the next probes.
-                "VBO_PROBE_IPERF3_KILL_AFTER", "30s",
                 "VBO_PROBE_IPERF3_TCP_SECONDS", Integer.toString(settings.probeSeconds())));
         env.put("policy-service", Map.of(
                 "VBO_KAFKA_BOOTSTRAP", bootstrap,

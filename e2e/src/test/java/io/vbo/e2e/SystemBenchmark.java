@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code vbo demo bench [--phones 50] [--reshapes 3]}: numbers for docs/benchmarks/system.md, on the same lab as the
+ * {@code vbo demo bench [--phones 50] [--reshapes 3]}: numbers for docs/benchmarks.md, on the same lab as the
  * end-to-end test. Measures each packaged service's start (started one at a time) and RSS, the full first cycle for
  * N namespace phones (every phone probed both ways, decided, written and reloaded), and the time from a link
  * reshape (2 Mbit/s → 40 kbit/s) to the new codecs applied.
@@ -83,6 +83,11 @@ final class SystemBenchmark {
 
     private static long reshapeUntilApplied(Lab lab, String endpoint, long bps, String tier, Duration interval)
             throws InterruptedException {
+        // Reshape between two probes of the phone: a fast uplink test caught by a drop to 40 kbit/s stalls for minutes.
+        Instant measured = Instant.now().plus(interval.multipliedBy(3));
+        while (!bothDirectionsMeasured(lab, endpoint) && Instant.now().isBefore(measured)) {
+            Thread.sleep(250);
+        }
         Instant reshaped = Instant.now();
         lab.reshape(endpoint, bps);
         Instant deadline = reshaped.plus(interval.multipliedBy(6)).plusSeconds(120);
@@ -93,6 +98,15 @@ final class SystemBenchmark {
             Thread.sleep(250);
         }
         throw new IllegalStateException(endpoint + " did not reach " + tier + " after reshape");
+    }
+
+    private static boolean bothDirectionsMeasured(Lab lab, String endpoint) {
+        try {
+            JsonNode view = SystemEndToEndIT.json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint));
+            return view.path("downlinkBps").isNumber() && view.path("uplinkBps").isNumber();
+        } catch (RuntimeException notYet) {
+            return false;
+        }
     }
 
     /** The tier of the endpoint's latest decision if the writer reported it applied, else null. */

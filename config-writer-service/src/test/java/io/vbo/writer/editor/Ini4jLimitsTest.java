@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Why the editor is not built on ini4j (the library the request names): these are the exact places where it
- * fails on Asterisk's syntax. Recorded in docs/decisions/config-writer-service.md.
+ * fails on Asterisk's syntax. Recorded in docs/decisions.md.
  */
 class Ini4jLimitsTest {
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Where the PBX reaches a phone: IP literal, port, transport.
  *
- * <p>Rule (docs/decisions/discovery-service.md): the host and port of the contact URI, because that is where Asterisk
+ * <p>Rule (docs/decisions.md): the host and port of the contact URI, because that is where Asterisk
  * itself sends qualify OPTIONS and calls (with {@code rewrite_contact=yes}, Asterisk's NAT setting, the URI already
  * holds the address the REGISTER came from). {@code ViaAddr}/{@code ViaPort} — the phone's own top Via of the
  * REGISTER, its private address when behind NAT — are used only when the URI host is a name rather than an IP

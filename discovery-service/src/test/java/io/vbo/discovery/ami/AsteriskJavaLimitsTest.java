@@ -11,7 +11,7 @@ import org.asteriskjava.manager.action.PingAction;
 import org.junit.jupiter.api.Test;
 
 /**
- * Why discovery-service does not use asterisk-java 3.41.0 (docs/decisions/discovery-service.md): its built-in
+ * Why discovery-service does not use asterisk-java 3.41.0 (docs/decisions.md): its built-in
  * reconnect retries a refused login on a fixed 50 ms schedule — a login storm against a PBX whose secret changed —
  * where the requirement is to retry a failed login slowly. The service's client makes one attempt in the same
  * situation ({@link AmiConnectionTest#wrongSecretIsReportedAndRetriedSlowly}, DiscoveryServiceTest).

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything the policy-service can be told; every default is in code (docs/decisions/policy-service.md says why). */
+/** Everything the policy-service can be told; every default is in code (docs/decisions.md says why). */
 @ConfigMapping(prefix = "vbo.policy")
 public interface PolicyConfig {
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Built-in codec profiles (sources in docs/decisions/policy-service.md), with configuration overrides applied.
+ * Built-in codec profiles (sources in docs/decisions.md), with configuration overrides applied.
  * Rates are what Asterisk sends at the usual 20 ms framing (iLBC: its 30 ms mode, Asterisk's default).
  */
 public final class CodecTable {

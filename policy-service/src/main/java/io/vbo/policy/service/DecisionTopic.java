@@ -33,7 +33,8 @@ public class DecisionTopic {
 
     void onStart(@Observes StartupEvent event) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
             Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             if (!names.contains(Topics.CODEC_DECISIONS)) {
                 admin.createTopics(List.of(new NewTopic(Topics.CODEC_DECISIONS, config.publish().partitions(), (short) 1)

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Everything the probe-service can be told; defaults are the production choice (see docs/decisions/probe-service.md). */
+/** Everything the probe-service can be told; defaults are the production choice (see docs/decisions.md). */
 @ConfigMapping(prefix = "vbo.probe")
 public interface ProbeConfig {
 
@@ -56,8 +56,11 @@ public interface ProbeConfig {
         @WithDefault("3S")
         Duration connectTimeout();
 
-        /** Extra time after duration + connect timeout before the process is killed and the attempt is a TIMEOUT. */
-        @WithDefault("10S")
+        /**
+         * Extra time after duration + connect timeout before the process is stopped and the attempt is a TIMEOUT.
+         * Generous because a reverse (uplink) 3 s test on a 40 kbit/s link needs ≈ 16 s to drain iperf3's buffers.
+         */
+        @WithDefault("30S")
         Duration killAfter();
 
         /**

@@ -82,13 +82,12 @@ public class Iperf3Runner {
             running.add(process);
             try {
                 if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
+                    stop(process);
                     return Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after " + deadline.toSeconds()
                             + " s without finishing");
                 }
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                stop(process);
                 throw e;
             } finally {
                 running.remove(process);
@@ -136,14 +135,31 @@ public class Iperf3Runner {
     }
 
     /**
-     * Kills every iperf3 client still running. Called on shutdown: a client whose server vanished mid-test waits
+     * Stops every iperf3 client still running. Called on shutdown: a client whose server vanished mid-test waits
      * forever, and once this JVM is gone nothing else would ever stop it.
      */
     public void close() {
         running.forEach(process -> {
-            LOG.infof("shutting down: killing iperf3 pid %d", process.pid());
-            process.destroyForcibly();
+            LOG.infof("shutting down: stopping iperf3 pid %d", process.pid());
+            stop(process);
         });
+    }
+
+    /**
+     * SIGTERM first, so iperf3 tells the phone's server the test is over (after a bare SIGKILL the server kept
+     * waiting and refused the next probes); SIGKILL if it is still there after 2 s.
+     */
+    private static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void deleteQuietly(Path file) {
