@@ -21,8 +21,11 @@ public record ConfigApplied(
         String error, Instant appliedAt) {
     public static final int SCHEMA = 1;
 
-    /** APPLIED: in the file and confirmed by Asterisk. FAILED: not written. ROLLED_BACK: written, then restored. */
-    public enum Status { APPLIED, FAILED, ROLLED_BACK }
+    /**
+     * APPLIED: in the file and confirmed by Asterisk. FAILED: not written. ROLLED_BACK: written, then restored.
+     * SUPERSEDED: a later decision for the same endpoint arrived in the same batch and was applied instead.
+     */
+    public enum Status { APPLIED, FAILED, ROLLED_BACK, SUPERSEDED }
 
     public ConfigApplied {
         Validate.schema(schema, SCHEMA);

@@ -61,8 +61,8 @@ public final class CodecApplier {
     }
 
     /**
-     * Applies {@code decisions} (latest per endpoint wins; an earlier one in the same batch is reported FAILED as
-     * superseded). Decisions whose codecs are already in the file cause no write and no reload; they are reported
+     * Applies {@code decisions} (latest per endpoint wins; an earlier one in the same batch is reported
+     * SUPERSEDED). Decisions whose codecs are already in the file cause no write and no reload; they are reported
      * (checked against Asterisk) only when {@code reportUnchanged}.
      */
     public synchronized List<ConfigApplied> apply(List<CodecDecision> decisions, boolean reportUnchanged) {
@@ -71,7 +71,8 @@ public final class CodecApplier {
         for (CodecDecision d : decisions) {
             CodecDecision earlier = latest.remove(d.endpoint());
             if (earlier != null) {
-                results.add(result(earlier, Status.FAILED, List.of(), "superseded by decision " + d.decisionId() + " in the same batch"));
+                results.add(result(earlier, Status.SUPERSEDED, List.of(),
+                        "superseded by decision " + d.decisionId() + " in the same batch"));
             }
             latest.put(d.endpoint(), d);
         }

@@ -108,7 +108,7 @@ class CodecApplierTest {
         }
         List<ConfigApplied> results = applier.apply(batch, true);
         assertEquals(100, results.size());
-        assertEquals(97, results.stream().filter(r -> r.status() == Status.FAILED && r.error().startsWith("superseded")).count());
+        assertEquals(97, results.stream().filter(r -> r.status() == Status.SUPERSEDED && r.error().startsWith("superseded")).count());
         assertEquals(3, results.stream().filter(r -> r.status() == Status.APPLIED).count());
         assertEquals(1, applier.writes());
         assertEquals(1, applier.reloads());
