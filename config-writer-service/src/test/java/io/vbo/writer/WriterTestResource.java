@@ -3,7 +3,6 @@ package io.vbo.writer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vbo.testkit.FixtureDirs;
 import io.vbo.testkit.ami.AmiTestServer;
-import io.vbo.writer.editor.Fixtures;
 import io.vbo.writer.editor.PjsipConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.vbo.testkit.Fixtures;
+import io.vbo.writer.editor.ConfigCopies;
 
 /**
  * The writer's surroundings for {@code @QuarkusTest}: a copy of the real lab config (config-used, with an
@@ -42,7 +43,7 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         work = FixtureDirs.create("config-writer", dir -> { });
         Path dir = work.resolve("asterisk");
-        Fixtures.copy(Fixtures.configUsed(), dir);
+        ConfigCopies.copy(Fixtures.configUsed(), dir);
         try {
             Files.delete(dir.resolve("extensions.conf"));
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.vbo.e2e;
 
+import io.vbo.testkit.Processes;
 import io.vbo.events.Topics;
 import io.vbo.testkit.Database;
 import io.vbo.testkit.FixtureDirs;
@@ -336,14 +337,8 @@ final class Lab implements AutoCloseable {
     static void stopLeftovers(Path dir) {
         try (Stream<Path> pids = Files.list(dir)) {
             pids.filter(p -> p.getFileName().toString().endsWith(".pid")).forEach(pidFile ->
-                    FixtureDirs.recordedProcess(pidFile, ServiceProcess.MARKER).ifPresent(process -> {
-                        process.destroy();
-                        process.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS)
-                                .exceptionally(e -> null).join();
-                        if (process.isAlive()) {
-                            process.destroyForcibly();
-                        }
-                    }));
+                    FixtureDirs.recordedProcess(pidFile, ServiceProcess.MARKER)
+                            .ifPresent(process -> Processes.stop(process, java.time.Duration.ofSeconds(15))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.vbo.policy;
 
+import io.vbo.testkit.Processes;
 import io.vbo.events.EventJson;
 import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
@@ -89,10 +90,7 @@ class PolicyBenchmark {
                 generateHistory(c);
                 measureHistory(c, port);
             } finally {
-                app.destroy();
-                if (!app.waitFor(30, TimeUnit.SECONDS)) {
-                    app.destroyForcibly();
-                }
+                Processes.stop(app.toHandle(), Duration.ofSeconds(30));
             }
         }
         Path out = ProjectRoot.get().resolve("policy-service/target/benchmark.md");

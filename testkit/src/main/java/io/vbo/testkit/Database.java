@@ -49,13 +49,8 @@ public final class Database implements AutoCloseable {
     /** A killed test JVM leaves its postgres running: stop it by the PID it recorded for its own data folder. */
     private static void stopLeftover(Path dir) {
         Path data = dir.resolve("data");
-        FixtureDirs.recordedProcess(data.resolve("postmaster.pid"), data.toString()).ifPresent(process -> {
-            process.destroy();
-            process.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
-        });
+        FixtureDirs.recordedProcess(data.resolve("postmaster.pid"), data.toString())
+                .ifPresent(process -> Processes.stop(process, java.time.Duration.ofSeconds(20)));
     }
 
     public String jdbcUrl() {

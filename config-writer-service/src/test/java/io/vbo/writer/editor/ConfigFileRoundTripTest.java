@@ -14,11 +14,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import io.vbo.testkit.Fixtures;
 
 class ConfigFileRoundTripTest {
 
     static Stream<Path> everyFixture() {
-        return Stream.concat(Fixtures.filesIn(Fixtures.samples()).stream(), Fixtures.filesIn(Fixtures.configUsed()).stream());
+        return Stream.concat(ConfigCopies.filesIn(Fixtures.samples()).stream(), ConfigCopies.filesIn(Fixtures.configUsed()).stream());
     }
 
     @ParameterizedTest

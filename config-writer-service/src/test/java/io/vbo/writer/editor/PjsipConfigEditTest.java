@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vbo.testkit.Fixtures;
 
 class PjsipConfigEditTest {
     @TempDir
@@ -36,7 +37,7 @@ class PjsipConfigEditTest {
         assertEquals(1, plan.changed().size());
         Path changed = plan.changed().keySet().iterator().next();
         assertEquals("pjsip_endpoints.conf", changed.getFileName().toString());
-        assertArrayEquals(Files.readAllBytes(Fixtures.transcript("codec-change-pjsip_endpoints.conf.after")),
+        assertArrayEquals(Files.readAllBytes(ConfigCopies.transcript("codec-change-pjsip_endpoints.conf.after")),
                 plan.changed().get(changed));
     }
 
@@ -58,7 +59,7 @@ class PjsipConfigEditTest {
 
     @Test
     void diffShowsOnlyTheEndpointsAllowLines() throws IOException {
-        Path dir = Fixtures.copy(Fixtures.samples(), tmp.resolve("pbx"));
+        Path dir = ConfigCopies.copy(Fixtures.samples(), tmp.resolve("pbx"));
         Files.move(dir.resolve("basic-pbx-pjsip.conf"), dir.resolve("pjsip.conf"));
         PjsipConfig config = PjsipConfig.load(dir, "pjsip.conf");
         byte[] before = Files.readAllBytes(dir.resolve("pjsip.conf"));
@@ -69,7 +70,7 @@ class PjsipConfigEditTest {
 
     @Test
     void templateStaysSharedAndSameNameAuthAndAorAreUntouched() throws IOException {
-        Path dir = Fixtures.copy(Fixtures.samples(), tmp.resolve("pbx"));
+        Path dir = ConfigCopies.copy(Fixtures.samples(), tmp.resolve("pbx"));
         Files.move(dir.resolve("basic-pbx-pjsip.conf"), dir.resolve("pjsip.conf"));
         PjsipConfig config = PjsipConfig.load(dir, "pjsip.conf");
         assertEquals(List.of("g722", "ulaw"), config.effectiveAllow("1107"));

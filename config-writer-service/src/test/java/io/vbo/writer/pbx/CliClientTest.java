@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vbo.writer.editor.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vbo.writer.editor.ConfigCopies;
 
 /** cli mode against a stand-in {@code asterisk} binary that prints the real captured CLI output. */
 class CliClientTest {
@@ -27,7 +27,7 @@ class CliClientTest {
 
     @Test
     void reloadAndShowEndpointParseTheCapturedOutput() throws Exception {
-        Path t = Fixtures.transcript("");
+        Path t = ConfigCopies.transcript("");
         Path bin = fakeAsterisk("case \"$2\" in\n"
                 + "  'module reload res_pjsip.so') cat " + t.resolve("cli-module-reload-res_pjsip.txt") + " ;;\n"
                 + "  'pjsip show endpoint 1002') cat " + t.resolve("codec-change-1002-cli-after.txt") + " ;;\n"

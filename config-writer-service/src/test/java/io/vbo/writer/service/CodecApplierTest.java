@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
 import io.vbo.events.ConfigApplied.Status;
-import io.vbo.writer.editor.Fixtures;
 import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.files.SafeFileWriter;
 import java.nio.file.Files;
@@ -25,6 +24,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vbo.testkit.Fixtures;
+import io.vbo.writer.editor.ConfigCopies;
 
 class CodecApplierTest {
     @TempDir
@@ -36,7 +37,7 @@ class CodecApplierTest {
 
     @BeforeEach
     void setUp() {
-        dir = Fixtures.copy(Fixtures.configUsed(), tmp.resolve("asterisk"));
+        dir = ConfigCopies.copy(Fixtures.configUsed(), tmp.resolve("asterisk"));
         pbx = new FileBackedPbx(dir);
         applier = new CodecApplier("lab", dir, "pjsip.conf", new SafeFileWriter(tmp.resolve("backups"), 10), pbx,
                 new ReentrantLock(), meters, Clock.systemUTC());
@@ -57,7 +58,7 @@ class CodecApplierTest {
         assertEquals(1, results.size());
         assertEquals(Status.APPLIED, results.get(0).status());
         assertEquals(List.of("gsm"), results.get(0).codecsReported());
-        assertArrayEquals(Files.readAllBytes(Fixtures.transcript("codec-change-pjsip_endpoints.conf.after")),
+        assertArrayEquals(Files.readAllBytes(ConfigCopies.transcript("codec-change-pjsip_endpoints.conf.after")),
                 Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
         assertEquals(List.of("reload", "show 1002"), pbx.calls);
         assertEquals(1.0, meters.counter("vbo.writer.applies", "pbx", "lab", "status", "APPLIED").count());

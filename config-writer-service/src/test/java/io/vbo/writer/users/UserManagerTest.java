@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vbo.writer.editor.Fixtures;
 import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.files.SafeFileWriter;
 import java.io.IOException;
@@ -21,6 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vbo.testkit.Fixtures;
+import io.vbo.writer.editor.ConfigCopies;
 
 class UserManagerTest {
     @TempDir
@@ -126,7 +127,7 @@ class UserManagerTest {
 
     @Test
     void usersOfAnExistingConfigAreShownWithMaskedPasswords() throws IOException {
-        Path existing = Fixtures.copy(Fixtures.configUsed(), tmp.resolve("lab"));
+        Path existing = ConfigCopies.copy(Fixtures.configUsed(), tmp.resolve("lab"));
         UserManager lab = new UserManager(existing, writer);
         List<User> all = lab.show();
         assertEquals(List.of("1001", "1002", "1003"), all.stream().map(User::extension).toList());
@@ -140,7 +141,7 @@ class UserManagerTest {
 
     @Test
     void sameNameSectionsOfDifferentTypesInOneFile() throws IOException {
-        Path pbx = Fixtures.copy(Fixtures.samples(), tmp.resolve("pbx"));
+        Path pbx = ConfigCopies.copy(Fixtures.samples(), tmp.resolve("pbx"));
         Files.move(pbx.resolve("basic-pbx-pjsip.conf"), pbx.resolve("pjsip.conf"));
         UserManager basic = new UserManager(pbx, writer);
         User u = basic.show("1107").orElseThrow();

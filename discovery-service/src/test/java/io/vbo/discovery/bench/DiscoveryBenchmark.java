@@ -1,5 +1,6 @@
 package io.vbo.discovery.bench;
 
+import io.vbo.testkit.Processes;
 import io.vbo.testkit.FreePorts;
 import io.vbo.testkit.KafkaBroker;
 import io.vbo.testkit.KafkaTestClient;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -108,10 +108,7 @@ class DiscoveryBenchmark {
             }
         } finally {
             if (service != null) {
-                service.destroy();
-                if (!service.waitFor(15, TimeUnit.SECONDS)) {
-                    service.destroyForcibly();
-                }
+                Processes.stop(service.toHandle(), Duration.ofSeconds(15));
             }
             servers.forEach(AmiTestServer::close);
         }

@@ -1,5 +1,6 @@
 package io.vbo.testkit.netns;
 
+import io.vbo.testkit.Processes;
 import io.vbo.testkit.FixtureDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -313,14 +314,7 @@ public final class NetnsLab implements AutoCloseable {
     /** Stops a recorded server by PID, but only if that PID still runs iperf3 (PIDs get reused). */
     private static void stopProcess(long pid) {
         ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> commandLine(pid).contains(SERVER_MARKER))
-                .ifPresent(p -> {
-                    p.destroy();
-                    try {
-                        p.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
+                .ifPresent(p -> Processes.stop(p, java.time.Duration.ofSeconds(3)));
     }
 
     private static String commandLine(long pid) {

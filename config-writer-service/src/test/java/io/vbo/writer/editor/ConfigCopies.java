@@ -8,19 +8,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The real Asterisk files under fixtures/ (testkit {@link io.vbo.testkit.Fixtures}), and copies of them to edit. */
-public final class Fixtures {
-    private Fixtures() {
+/** Listings and writable copies of the real Asterisk files in testkit's {@link io.vbo.testkit.Fixtures}. */
+public final class ConfigCopies {
+    private ConfigCopies() {
     }
 
-    public static Path samples() {
-        return io.vbo.testkit.Fixtures.samples();
-    }
-
-    public static Path configUsed() {
-        return io.vbo.testkit.Fixtures.configUsed();
-    }
-
+    /** A file of fixtures/asterisk-transcripts. */
     public static Path transcript(String name) {
         return io.vbo.testkit.Fixtures.transcripts().resolve(name);
     }
