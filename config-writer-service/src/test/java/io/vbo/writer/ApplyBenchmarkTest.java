@@ -141,7 +141,7 @@ class ApplyBenchmarkTest {
         for (int i = 0; i < DECISIONS; i++) {
             out.add(new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), "bench", Integer.toString(ids.get(i)), "t",
                     TIERS.get(1 + random.nextInt(2)), null, new CodecDecision.Reason("bench", null, Map.of(), null, ""),
-                    Instant.now()));
+                    Instant.now(), List.of(), List.of(), List.of(), false));
         }
         return out;
     }

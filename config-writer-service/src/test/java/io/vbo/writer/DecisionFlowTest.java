@@ -77,7 +77,8 @@ class DecisionFlowTest {
 
     static CodecDecision decision(String pbx, String endpoint, String... codecs) {
         return new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), pbx, endpoint, "t", List.of(codecs), null,
-                new CodecDecision.Reason("test", 100_000L, Map.of(), null, "test"), Instant.now());
+                new CodecDecision.Reason("test", 100_000L, Map.of(), null, "test"), Instant.now(), List.of(), List.of(),
+                List.of(), false);
     }
 
     private CodecDecision send(String endpoint, String... codecs) {

@@ -17,11 +17,34 @@ import java.util.UUID;
  * @param previousTier the tier before this decision, {@code null} for the first one
  * @param reason       why: estimate, thresholds, MOS
  * @param decidedAt    when
+ * @param ceiling      the endpoint's ceiling the codecs were chosen within (empty when a pin overrides it)
+ * @param transcodable the PBX's transcodable codecs used for the decision
+ * @param excluded     each codec of the ceiling left out, and why
+ * @param noCodecFits  true when no codec fitted the link and the leanest transcodable one of the ceiling was given
  */
 public record CodecDecision(
         int schema, UUID decisionId, String pbxId, String endpoint, String tier, List<String> codecs,
-        String previousTier, Reason reason, Instant decidedAt) {
+        String previousTier, Reason reason, Instant decidedAt, List<String> ceiling, List<String> transcodable,
+        List<Exclusion> excluded, boolean noCodecFits) {
     public static final int SCHEMA = 1;
+
+    /** Why a codec of the ceiling is not in the decision. */
+    public enum ExclusionCause { BANDWIDTH, NOT_TRANSCODABLE, NOT_IN_CEILING }
+
+    /**
+     * One codec left out.
+     *
+     * @param codec  the codec
+     * @param cause  why
+     * @param detail the numbers, e.g. {@code "needs 87.2 kbit/s per call x 1, budget 32.0 kbit/s"}
+     */
+    public record Exclusion(String codec, ExclusionCause cause, String detail) {
+        public Exclusion {
+            Validate.codecs("excluded.codec", List.of(Validate.required("excluded.codec", codec)));
+            Validate.required("excluded.cause", cause);
+            detail = detail == null ? "" : detail;
+        }
+    }
 
     /**
      * The explanation an operator reads.
@@ -52,6 +75,10 @@ public record CodecDecision(
         codecs = Validate.codecs("codecs", codecs);
         Validate.required("reason", reason);
         Validate.required("decidedAt", decidedAt);
+        ceiling = ceiling == null || ceiling.isEmpty() ? List.of() : Validate.codecs("ceiling", ceiling);
+        transcodable = transcodable == null || transcodable.isEmpty() ? List.of()
+                : Validate.codecs("transcodable", transcodable);
+        excluded = excluded == null ? List.of() : List.copyOf(excluded);
     }
 
     public String key() {

@@ -10,6 +10,10 @@ public final class Topics {
     public static final String CODEC_DECISIONS = "vbo.codec-decisions";
     /** {@link ConfigApplied}, keyed {@code pbxId/endpoint}. */
     public static final String CONFIG_APPLIED = "vbo.config-applied";
+    /** {@link PbxCapabilities}, keyed {@code pbxId}; compacted: the latest per PBX is its transcodable set. */
+    public static final String PBX_CAPABILITIES = "vbo.pbx-capabilities";
+    /** {@link EndpointCeiling}, keyed {@code pbxId/endpoint}; compacted: the latest per endpoint is its ceiling. */
+    public static final String ENDPOINT_CEILINGS = "vbo.endpoint-ceilings";
     /** Messages a consumer could not parse or validate, as received, with error headers. */
     public static final String DEAD_LETTER = "vbo.dead-letter";
 

@@ -18,6 +18,9 @@ class EventJsonTest {
         assertEquals(Samples.probe(), EventJson.fromJson(EventJson.toJson(Samples.probe()), ProbeResult.class));
         assertEquals(Samples.decision(), EventJson.fromJson(EventJson.toJson(Samples.decision()), CodecDecision.class));
         assertEquals(Samples.applied(), EventJson.fromJson(EventJson.toJson(Samples.applied()), ConfigApplied.class));
+        assertEquals(Samples.capabilities(),
+                EventJson.fromJson(EventJson.toJson(Samples.capabilities()), PbxCapabilities.class));
+        assertEquals(Samples.ceiling(), EventJson.fromJson(EventJson.toJson(Samples.ceiling()), EndpointCeiling.class));
     }
 
     @Test

@@ -29,7 +29,19 @@ final class Samples {
                 List.of("g729", "gsm"), "high",
                 new CodecDecision.Reason("overhead-aware", 120_000L, Map.of("high", 109_000L, "low", 39_000L), 3.9,
                         "estimate 120 kbit/s fits low"),
-                AT);
+                AT, List.of("ulaw", "alaw", "g722", "gsm", "g729"), List.of("alaw", "g722", "g729", "gsm", "ulaw"),
+                List.of(new CodecDecision.Exclusion("ulaw", CodecDecision.ExclusionCause.BANDWIDTH,
+                        "needs 87.2 kbit/s per call x 1, budget 96.0 kbit/s")), false);
+    }
+
+    static PbxCapabilities capabilities() {
+        return new PbxCapabilities(1, "pbx-a", List.of("ulaw", "alaw", "gsm", "g722"),
+                PbxCapabilities.SOURCE_TRANSLATION, "discovery-service", AT);
+    }
+
+    static EndpointCeiling ceiling() {
+        return new EndpointCeiling(1, "pbx-a", "1001", List.of("ulaw", "alaw", "g722", "gsm"),
+                EndpointCeiling.Source.FILE, AT);
     }
 
     static ConfigApplied applied() {

@@ -100,6 +100,53 @@ class ValidationTest {
     }
 
     @Test
+    void decisionWithoutTheIssue10FieldsReadsAsEmpty() {
+        String json = EventJson.toJson(Samples.decision()).replaceAll(",\"ceiling\":\\[[^\\]]*\\]", "")
+                .replaceAll(",\"excluded\":\\[[^\\]]*\\]", "").replace(",\"noCodecFits\":false", "");
+        CodecDecision d = EventJson.fromJson(json, CodecDecision.class);
+        assertEquals(List.of(), d.ceiling());
+        assertEquals(List.of(), d.excluded());
+        assertEquals(false, d.noCodecFits());
+        assertEquals(List.of("alaw", "g722", "g729", "gsm", "ulaw"), d.transcodable());
+    }
+
+    @Test
+    void decisionExclusionsAreChecked() {
+        String json = EventJson.toJson(Samples.decision());
+        assertEquals("excluded.codec[0]", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"codec\":\"ulaw\"", "\"codec\":\"ulaw2\""), CodecDecision.class)).field());
+        assertEquals("excluded.cause", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"cause\":\"BANDWIDTH\"", "\"cause\":null"), CodecDecision.class)).field());
+        assertEquals("ceiling[1]", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"ceiling\":[\"ulaw\",\"alaw\"", "\"ceiling\":[\"ulaw\",\"ulaw\""),
+                CodecDecision.class)).field());
+    }
+
+    @Test
+    void capabilitiesAreSortedAndChecked() {
+        PbxCapabilities c = Samples.capabilities();
+        assertEquals(List.of("alaw", "g722", "gsm", "ulaw"), c.transcodable());
+        String json = EventJson.toJson(c);
+        assertEquals("source", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("core show translation", "guess"), PbxCapabilities.class)).field());
+        assertEquals("transcodable[0]", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"alaw\"", "\"h264\""), PbxCapabilities.class)).field());
+        assertEquals("pbxId", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"pbx-a\"", "\"../x\""), PbxCapabilities.class)).field());
+    }
+
+    @Test
+    void ceilingNeedsCodecsAndSource() {
+        String json = EventJson.toJson(Samples.ceiling());
+        assertEquals("codecs", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("[\"ulaw\",\"alaw\",\"g722\",\"gsm\"]", "[]"), EndpointCeiling.class)).field());
+        assertEquals("source", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"FILE\"", "null"), EndpointCeiling.class)).field());
+        assertEquals("endpoint", assertThrows(InvalidEventException.class, () -> EventJson.fromJson(
+                json.replace("\"1001\"", "\"-R\""), EndpointCeiling.class)).field());
+    }
+
+    @Test
     void appliedNeedsStatus() {
         String json = EventJson.toJson(Samples.applied()).replace("\"APPLIED\"", "null");
         assertEquals("status", assertThrows(InvalidEventException.class,

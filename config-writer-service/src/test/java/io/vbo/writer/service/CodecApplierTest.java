@@ -45,7 +45,8 @@ class CodecApplierTest {
 
     static CodecDecision decision(String endpoint, String... codecs) {
         return new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), "lab", endpoint, "t", List.of(codecs), null,
-                new CodecDecision.Reason("test", null, Map.of(), null, ""), Instant.now());
+                new CodecDecision.Reason("test", null, Map.of(), null, ""), Instant.now(), List.of(), List.of(), List.of(),
+                false);
     }
 
     private static Map<String, ConfigApplied> byEndpoint(List<ConfigApplied> results) {

@@ -42,7 +42,8 @@ public final class Decisions {
     public static CodecDecision toEvent(DecisionEntity d) {
         return new CodecDecision(CodecDecision.SCHEMA, d.decisionId, d.pbxId, d.endpoint, d.tier,
                 EndpointStateRepository.split(d.codecs), d.previousTier,
-                new CodecDecision.Reason(d.preset, d.estimateBps, thresholds(d), d.mos, d.reason), d.decidedAt);
+                new CodecDecision.Reason(d.preset, d.estimateBps, thresholds(d), d.mos, d.reason), d.decidedAt,
+                List.of(), List.of(), List.of(), false);
     }
 
     public static Map<String, Long> thresholds(DecisionEntity d) {
