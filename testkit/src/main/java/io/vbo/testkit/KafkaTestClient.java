@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -13,12 +14,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain Kafka clients for tests: send raw strings, read what a service published. */
 public final class KafkaTestClient implements AutoCloseable {
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
     private final String bootstrap;
     private final KafkaProducer<String, String> producer;
 
@@ -84,13 +87,33 @@ public final class KafkaTestClient implements AutoCloseable {
             return await(count, r -> true, timeout);
         }
 
-        /** Everything seen after polling for {@code quiet} more. */
+        /**
+         * Everything published to the topic up to this call, and whatever arrives during {@code quiet} more (zero
+         * allowed): first polls until the reader holds its partitions and has read up to their end offsets as of this
+         * call, so "nothing else was published" is checked against the whole topic. Fails after 30 s of catching up.
+         */
         public List<ConsumerRecord<String, String>> drain(Duration quiet) {
-            Instant deadline = Instant.now().plus(quiet);
-            while (Instant.now().isBefore(deadline)) {
+            Instant deadline = Instant.now().plus(CATCH_UP);
+            while (consumer.assignment().isEmpty()) {
+                pollOnce(deadline, "no partition assigned");
+            }
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                pollOnce(deadline, "not at the end offsets " + end);
+            }
+            Instant quietEnd = Instant.now().plus(quiet);
+            while (Instant.now().isBefore(quietEnd)) {
                 consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
             }
             return List.copyOf(seen);
+        }
+
+        private void pollOnce(Instant deadline, String state) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("reader of " + consumer.subscription() + " could not catch up within " + CATCH_UP
+                        + ": " + state);
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
         }
 
         @Override
