@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vbo.events.PbxCapabilities;
+import io.vbo.testkit.ami.TranslationTables;
 import io.vbo.testkit.ami.Transcripts;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -25,26 +26,6 @@ class CodecCapabilitiesTest {
         return AmiMessage.parse(Transcripts.messages(file).get(0)).all("Output");
     }
 
-    /**
-     * SYNTHETIC, derived from the capture (not captured): the stock table with an {@code opus} column appended to
-     * every row and an {@code opus} row, as a PBX with {@code codec_opus} loaded would print it.
-     */
-    static List<String> withOpus(List<String> table) {
-        List<String> lines = new ArrayList<>();
-        for (String line : table) {
-            if (line.strip().startsWith("ulaw  alaw")) {
-                lines.add(line + "  opus");
-            } else if (line.matches("^\\s*[a-z0-9]+\\s+(-|\\d+)(\\s+(-|\\d+))+\\s*$")) {
-                lines.add(line + " 21000");
-            } else {
-                lines.add(line);
-            }
-        }
-        lines.add("     opus 21000 21000 21000 21000    21000 21000 15000  23000  23000  23000  23000  23000  23000  23000"
-                + "   23000 21000  21000   29000   29000 21000 23250     -");
-        return lines;
-    }
-
     @Test
     void stockTranslationTableFromTheCli() {
         assertEquals(STOCK, CodecCapabilities.fromTranslation(Transcripts.lines("cli-core-show-translation.txt")));
@@ -59,7 +40,10 @@ class CodecCapabilitiesTest {
 
     @Test
     void aTableWithAnOpusRowAndColumnYieldsOpus() {
-        List<String> table = withOpus(Transcripts.lines("cli-core-show-translation.txt"));
+        // SYNTHETIC (derived from the capture, not captured): the stock table plus an opus row and column.
+        List<String> table = TranslationTables.withFormat(TranslationTables.stock(), "opus", 21000);
+        assertEquals("     opus 21000 21000 21000 21000 21000 21000 21000 21000 21000 21000 21000 21000 21000 21000 21000"
+                + " 21000 21000 21000 21000 21000 21000     -", table.get(table.size() - 1));
         assertEquals(List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm", "ilbc", "lpc10", "opus",
                 "slin", "slin16", "speex", "speex16", "speex32", "ulaw"), CodecCapabilities.fromTranslation(table));
     }
