@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /** Plain Kafka clients for tests: send raw strings, read what a service published. */
 public final class KafkaTestClient implements AutoCloseable {
@@ -93,26 +94,29 @@ public final class KafkaTestClient implements AutoCloseable {
          * call, so "nothing else was published" is checked against the whole topic. Fails after 30 s of catching up.
          */
         public List<ConsumerRecord<String, String>> drain(Duration quiet) {
-            Instant deadline = Instant.now().plus(CATCH_UP);
-            while (consumer.assignment().isEmpty()) {
-                pollOnce(deadline, "no partition assigned");
-            }
+            // The consumer is used from the caller's thread only: Awaitility evaluates in it.
+            Awaitility.await("reader of " + consumer.subscription() + " assigned").atMost(CATCH_UP).pollInSameThread()
+                    .pollInterval(Duration.ZERO).until(() -> {
+                        poll();
+                        return !consumer.assignment().isEmpty();
+                    });
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                pollOnce(deadline, "not at the end offsets " + end);
-            }
+            Awaitility.await("reader of " + consumer.subscription() + " at the end offsets " + end).atMost(CATCH_UP)
+                    .pollInSameThread().pollInterval(Duration.ZERO).until(() -> {
+                        if (end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                            return true;
+                        }
+                        poll();
+                        return false;
+                    });
             Instant quietEnd = Instant.now().plus(quiet);
             while (Instant.now().isBefore(quietEnd)) {
-                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+                poll();
             }
             return List.copyOf(seen);
         }
 
-        private void pollOnce(Instant deadline, String state) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("reader of " + consumer.subscription() + " could not catch up within " + CATCH_UP
-                        + ": " + state);
-            }
+        private void poll() {
             consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
         }
 
