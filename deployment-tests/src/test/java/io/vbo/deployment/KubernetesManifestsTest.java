@@ -100,6 +100,39 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"single-pbx", "fleet"})
+    void everyServiceIsToldItsListenAddressAndTheProbeApiHasItsUsers(String overlay) {
+        List<Object> objects = objects(overlay);
+        Map<String, Map<String, String>> configMaps = new HashMap<>();
+        ofType(objects, ConfigMap.class).forEach(c -> configMaps.put(c.getMetadata().getName(), c.getData()));
+        List<Deployment> deployments = ofType(objects, Deployment.class);
+        assertEquals(overlay.equals("fleet") ? 6 : 4, deployments.size());
+        for (Deployment deployment : deployments) {
+            String name = deployment.getMetadata().getName();
+            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                Map<String, String> env = new HashMap<>();
+                for (EnvFromSource from : container.getEnvFrom()) {
+                    if (from.getConfigMapRef() != null) {
+                        env.putAll(configMaps.getOrDefault(from.getConfigMapRef().getName(), Map.of()));
+                    }
+                }
+                Set<String> fromSecrets = new HashSet<>();
+                for (EnvVar var : container.getEnv()) {
+                    env.put(var.getName(), var.getValue());
+                    if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
+                        fromSecrets.add(var.getName());
+                    }
+                }
+                assertEquals("0.0.0.0", env.get("QUARKUS_HTTP_HOST"), name + " QUARKUS_HTTP_HOST");
+                if (name.startsWith("probe-service")) {
+                    assertTrue(fromSecrets.containsAll(Set.of("VBO_PROBE_VIEWER_PASSWORD", "VBO_PROBE_ADMIN_PASSWORD")),
+                            name + " takes its API passwords from a secret: " + fromSecrets);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"single-pbx", "fleet"})
     void everyDeploymentHasExactlyOneDisruptionBudget(String overlay) {
         List<Object> objects = objects(overlay);
         List<PodDisruptionBudget> budgets = ofType(objects, PodDisruptionBudget.class);

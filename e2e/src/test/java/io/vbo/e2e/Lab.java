@@ -169,7 +169,9 @@ final class Lab implements AutoCloseable {
                 "VBO_PROBE_PBX_IDS", PBX,
                 "VBO_PROBE_INTERVAL", settings.probeInterval().toSeconds() + "s",
                 "VBO_PROBE_INTERVAL_SPREAD", "0",
-                "VBO_PROBE_IPERF3_TCP_SECONDS", Integer.toString(settings.probeSeconds())));
+                "VBO_PROBE_IPERF3_TCP_SECONDS", Integer.toString(settings.probeSeconds()),
+                "VBO_PROBE_VIEWER_PASSWORD", VIEWER_PASSWORD,
+                "VBO_PROBE_ADMIN_PASSWORD", ADMIN_PASSWORD));
         env.put("policy-service", Map.of(
                 "VBO_KAFKA_BOOTSTRAP", bootstrap,
                 "VBO_DB_URL", database.jdbcUrl(),

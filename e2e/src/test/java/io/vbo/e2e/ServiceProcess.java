@@ -14,6 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) running as its own JVM, with its log in
@@ -98,30 +101,29 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail if the process dies or time runs out. */
     void awaitReady(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        String last = "no answer";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start:\n"
-                        + tail(60));
-            }
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    startTime = Duration.between(startedAt, Instant.now());
-                    return;
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start:\n"
+                            + tail(60));
                 }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(250);
+                try {
+                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    last.set(response.statusCode() + " " + response.body());
+                    return response.statusCode() == 200;
+                } catch (IOException e) {
+                    last.set(e.toString());
+                    return false;
+                }
+            });
+            startTime = Duration.between(startedAt, Instant.now());
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready after " + timeout + " (last: " + last.get() + "):\n"
+                    + tail(60), e);
         }
-        throw new IllegalStateException(name + " not ready after " + timeout + " (last: " + last + "):\n" + tail(60));
     }
 
     /** GET {@code path} of this service; the body of a 200 answer, else an error with status and body. */
@@ -174,18 +176,15 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGKILL, as a crash would end it; returns once it is gone. */
+    void kill() {
+        process.destroyForcibly();
+        process.onExit().join();
+    }
+
     /** SIGTERM, then SIGKILL after 15 s. */
     @Override
     public void close() {
         Processes.stop(process.toHandle(), Duration.ofSeconds(15));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@code vbo demo bench [--phones 50] [--reshapes 3]}: numbers for docs/benchmarks.md, on the same lab as the
@@ -59,45 +62,31 @@ final class SystemBenchmark {
         }
     }
 
-    private static void awaitAllApplied(Lab lab, List<Lab.PhoneSpec> phones, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        int last = -1;
-        while (Instant.now().isBefore(deadline)) {
-            int applied = 0;
-            for (Lab.PhoneSpec phone : phones) {
-                if (lastAppliedTier(lab, phone.endpoint()) != null) {
-                    applied++;
-                }
-            }
-            if (applied != last) {
+    private static void awaitAllApplied(Lab lab, List<Lab.PhoneSpec> phones, Duration timeout) {
+        AtomicInteger last = new AtomicInteger(-1);
+        Awaitility.await("every phone applied").atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            int applied = (int) phones.stream().filter(p -> lastAppliedTier(lab, p.endpoint()) != null).count();
+            if (last.getAndSet(applied) != applied) {
                 System.out.printf("bench: %d/%d phones applied%n", applied, phones.size());
-                last = applied;
             }
-            if (applied == phones.size()) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new IllegalStateException("not every phone applied within " + timeout);
+            return applied == phones.size();
+        });
     }
 
-    private static long reshapeUntilApplied(Lab lab, String endpoint, long bps, String tier, Duration interval)
-            throws InterruptedException {
+    private static long reshapeUntilApplied(Lab lab, String endpoint, long bps, String tier, Duration interval) {
         // Reshape between two probes of the phone: a fast uplink test caught by a drop to 40 kbit/s stalls for minutes.
-        Instant measured = Instant.now().plus(interval.multipliedBy(3));
-        while (!bothDirectionsMeasured(lab, endpoint) && Instant.now().isBefore(measured)) {
-            Thread.sleep(250);
+        try {
+            Awaitility.await().atMost(interval.multipliedBy(3)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> bothDirectionsMeasured(lab, endpoint));
+        } catch (ConditionTimeoutException e) {
+            System.out.printf("bench: %s not measured both ways yet; reshaping anyway%n", endpoint);
         }
         Instant reshaped = Instant.now();
         lab.reshape(endpoint, bps);
-        Instant deadline = reshaped.plus(interval.multipliedBy(6)).plusSeconds(120);
-        while (Instant.now().isBefore(deadline)) {
-            if (tier.equals(lastAppliedTier(lab, endpoint))) {
-                return Duration.between(reshaped, Instant.now()).toMillis();
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(endpoint + " did not reach " + tier + " after reshape");
+        Awaitility.await(endpoint + " reaches " + tier + " after reshape")
+                .atMost(interval.multipliedBy(6).plusSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> tier.equals(lastAppliedTier(lab, endpoint)));
+        return Duration.between(reshaped, Instant.now()).toMillis();
     }
 
     private static boolean bothDirectionsMeasured(Lab lab, String endpoint) {

@@ -216,21 +216,13 @@ class SystemEndToEndIT {
 
     /** Polls {@code condition} every 500 ms; fails after {@code timeout} with the services' log tails. */
     static void awaitUntil(Duration timeout, String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the API may answer 404 until the first result is stored
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        try {
+            // Exceptions mean "not yet": the API may answer 404 until the first result is stored.
+            org.awaitility.Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(condition::getAsBoolean);
+            return;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below with the services' log tails
         }
         StringBuilder logs = new StringBuilder();
         lab.services().values().forEach(s -> logs.append("\n--- ").append(s.name()).append("\n").append(s.tail(25)));

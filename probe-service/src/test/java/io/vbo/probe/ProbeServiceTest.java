@@ -21,7 +21,6 @@ import io.vbo.testkit.netns.NetnsLab;
 import io.vbo.testkit.netns.Phone;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -92,7 +91,7 @@ class ProbeServiceTest {
         }
         assertFalse(got.get(0).probeId().equals(got.get(1).probeId()));
 
-        given().when().post("/probes/endpoints/site-a/1001").then().statusCode(202);
+        admin().when().post("/probes/endpoints/site-a/1001").then().statusCode(202);
         List<ProbeResult> again = await("site-a", "1001", 4, r -> r.outcome() == Outcome.OK);
         assertEquals(4, again.stream().map(ProbeResult::probeId).distinct().count(), "a new probeId per attempt");
 
@@ -120,7 +119,7 @@ class ProbeServiceTest {
             assertEquals(Topics.ENDPOINTS, KafkaTestClient.header(option, "dead-letter-topic"));
         }
         assertEquals(2, await("site-b", "1003", 2, r -> r.outcome() == Outcome.OK).size());
-        assertTrue(results.drain(Duration.ZERO).stream().noneMatch(r -> "site-b/1002".equals(r.key())));
+        assertTrue(results.drain(Duration.ofSeconds(5)).stream().noneMatch(r -> "site-b/1002".equals(r.key())));
     }
 
     @Test
@@ -178,9 +177,9 @@ class ProbeServiceTest {
                         "two probes overlapped on one PBX: " + x + " and " + y);
             }
         }
-        assertTrue(results.drain(Duration.ZERO).stream().noneMatch(r -> r.key().equals("site-serial/4000")));
+        assertTrue(results.drain(Duration.ofSeconds(5)).stream().noneMatch(r -> r.key().equals("site-serial/4000")));
 
-        given().when().get("/probes/endpoints").then().statusCode(200)
+        viewer().when().get("/probes/endpoints").then().statusCode(200)
                 .body("findAll { it.pbxId == 'site-serial' }.size()", equalTo(3))
                 .body("findAll { it.pbxId == 'site-elsewhere' }.size()", equalTo(0))
                 .body("find { it.endpoint == '4000' }.lastProbedAt", equalTo(null));
@@ -197,9 +196,63 @@ class ProbeServiceTest {
 
     @Test
     void anOperatorCanAskForAProbeOfAKnownEndpointOnly() {
-        given().when().post("/probes/endpoints/site-c/7777").then().statusCode(404)
+        admin().when().post("/probes/endpoints/site-c/7777").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().when().post("/probes/endpoints/site-c/bad;name").then().statusCode(400);
+        admin().when().post("/probes/endpoints/site-c/bad;name").then().statusCode(400);
+    }
+
+    @Test
+    void onlyAnAdminStartsAProbeAndOnlyAUserSeesTheSchedule() {
+        publish(observed("site-c", "7001", lab.phone("phone5"), ContactStatus.UNREACHABLE, 0));
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> viewer().get("/probes/endpoints").then()
+                .statusCode(200).body("findAll { it.pbxId == 'site-c' }.endpoint", equalTo(List.of("7001"))));
+
+        given().when().get("/probes/endpoints").then().statusCode(401);
+        given().auth().preemptive().basic("viewer", "wrong").get("/probes/endpoints").then().statusCode(401);
+        given().when().post("/probes/endpoints/site-c/7001").then().statusCode(401);
+        viewer().when().post("/probes/endpoints/site-c/7001").then().statusCode(403);
+        admin().when().post("/probes/endpoints/site-c/7001").then().statusCode(202)
+                .body("status", equalTo("due"));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void refusedTargetsArePublishedAsRefusalsAndNeverProbed() {
+        List<String> refused = List.of("127.0.0.1", "0.0.0.0", "::ffff:127.0.0.1", "169.254.1.1", "224.0.0.1",
+                "255.255.255.255");
+        for (int i = 0; i < refused.size(); i++) {
+            publish(observed("site-refuse", "50" + i, refused.get(i), ContactStatus.REACHABLE, 0));
+        }
+        // Inside 10.231/16 (so the probe service would send to a lab phone), outside the site's allow-list.
+        publish(observed("site-fence", "5100", lab.phone("phone5"), ContactStatus.REACHABLE, 0));
+
+        for (int i = 0; i < refused.size(); i++) {
+            ProbeResult r = await("site-refuse", "50" + i, 1, x -> true).get(0);
+            assertEquals(Outcome.ERROR, r.outcome(), r.toString());
+            assertEquals(refused.get(i), r.address());
+            assertTrue(r.error().startsWith("refused target: " + refused.get(i) + " is a"), r.error());
+            assertEquals(0, r.durationMs());
+        }
+        ProbeResult fenced = await("site-fence", "5100", 1, x -> true).get(0);
+        assertEquals("refused target: " + lab.phone("phone5").address()
+                + " is outside vbo.probe.pbx.\"site-fence\".allowed-targets [192.0.2.0/24]", fenced.error());
+
+        // Observed again: no second refusal, and nothing else (an iperf3 run would publish a result within seconds).
+        publish(observed("site-refuse", "500", "127.0.0.1", ContactStatus.REACHABLE, 0));
+        List<String> all = results.drain(Duration.ofSeconds(8)).stream()
+                .filter(r -> r.key().startsWith("site-refuse/") || r.key().startsWith("site-fence/"))
+                .map(r -> r.key() + " " + r.value()).toList();
+        assertEquals(7, all.size(), "one refusal per endpoint and nothing else: " + all);
+        viewer().get("/probes/endpoints").then().statusCode(200)
+                .body("findAll { it.pbxId == 'site-refuse' || it.pbxId == 'site-fence' }.size()", equalTo(0));
+    }
+
+    private static io.restassured.specification.RequestSpecification viewer() {
+        return given().auth().preemptive().basic("viewer", "viewer");
+    }
+
+    private static io.restassured.specification.RequestSpecification admin() {
+        return given().auth().preemptive().basic("admin", "admin");
     }
 
     private void publish(EndpointObserved event) {
@@ -213,25 +266,25 @@ class ProbeServiceTest {
     }
 
     /** Waits until the phone's server refuses a second client. */
-    private static void awaitBusy(Phone phone) throws Exception {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < 40; i++) {
-            Process probe = new ProcessBuilder("iperf3", "-c", phone.address(), "-p", Integer.toString(phone.iperfPort()),
-                    "-t", "1", "--json", "--connect-timeout", "1000").redirectErrorStream(true).start();
-            String out = new String(probe.getInputStream().readAllBytes());
-            probe.waitFor();
-            if (out.contains("server is busy")) {
-                return;
-            }
-            seen.add(out.length() > 200 ? out.substring(0, 200) : out);
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the other client never made the server busy: " + seen);
+    private static void awaitBusy(Phone phone) {
+        org.awaitility.Awaitility.await("the other client makes the server busy").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    Process probe = new ProcessBuilder("iperf3", "-c", phone.address(), "-p",
+                            Integer.toString(phone.iperfPort()), "-t", "1", "--json", "--connect-timeout", "1000")
+                            .redirectErrorStream(true).start();
+                    String out = new String(probe.getInputStream().readAllBytes());
+                    probe.waitFor();
+                    return out.contains("server is busy");
+                });
     }
 
     private static EndpointObserved observed(String pbx, String endpoint, Phone phone, ContactStatus status, int calls) {
+        return observed(pbx, endpoint, phone.address(), status, calls);
+    }
+
+    private static EndpointObserved observed(String pbx, String endpoint, String address, ContactStatus status, int calls) {
         return new EndpointObserved(EndpointObserved.SCHEMA, pbx, endpoint, endpoint,
-                "sip:" + endpoint + "@" + phone.address() + ":5060", phone.address(), 5060, "udp", status, 1500L,
-                "netns-phone", calls, Instant.now());
+                "sip:" + endpoint + "@[" + address + "]:5060", address, 5060, "udp", status, 1500L, "netns-phone", calls,
+                Instant.now());
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,7 +41,19 @@ public interface ProbeConfig {
     @WithDefault("1")
     int maxParallelPerPbx();
 
+    /** Per-PBX settings, keyed by PBX id: {@code vbo.probe.pbx."pbx-paris".allowed-targets=10.20.0.0/16}. */
+    Map<String, Pbx> pbx();
+
     Iperf3 iperf3();
+
+    /** What is set for one PBX. */
+    interface Pbx {
+        /**
+         * Networks (CIDR, comma-separated) this PBX's phones may be probed in; unset (the default) = any unicast
+         * address. Loopback, unspecified, multicast, broadcast and link-local targets are refused either way.
+         */
+        Optional<List<Cidr>> allowedTargets();
+    }
 
     /** How iperf3 is run. */
     interface Iperf3 {

@@ -3,6 +3,7 @@ package io.vbo.probe.rest;
 import io.vbo.events.Validate;
 import io.vbo.probe.service.ProbeDispatcher;
 import io.vbo.probe.service.ProbeDispatcher.EndpointSchedule;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,7 +15,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 
-/** What the probe-service knows and when it probes next; an operator can ask for a probe now. */
+/**
+ * What the probe-service knows and when it probes next (role viewer: it lists phones' addresses); an operator with
+ * role admin can ask for a probe now.
+ */
 @Path("/probes")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProbeResource {
@@ -24,12 +28,14 @@ public class ProbeResource {
     /** Every endpoint this instance schedules (only PBXs it serves). */
     @GET
     @Path("/endpoints")
+    @RolesAllowed("viewer")
     public List<EndpointSchedule> endpoints() {
         return dispatcher.snapshot();
     }
 
     /** Probes the endpoint as soon as its PBX has a free slot (still never during a call). */
     @POST
+    @RolesAllowed("admin")
     @Path("/endpoints/{pbxId}/{endpoint}")
     public Response probeNow(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
         if (!Validate.PBX_ID.matcher(pbxId).matches() || !Validate.ENDPOINT.matcher(endpoint).matches()) {

@@ -37,9 +37,13 @@ public class ProbeDispatcher {
     EndpointProber prober;
     @Inject
     ResultPublisher publisher;
+    @Inject
+    TargetPolicy targets;
 
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Integer> runningPerPbx = new HashMap<>();
+    /** Endpoint key → the address last refused for it, so one refusal is reported once, not on every observation. */
+    private final Map<String, String> refused = new HashMap<>();
     private Schedule schedule;
     private ExecutorService executor;
     private int running;
@@ -74,13 +78,32 @@ public class ProbeDispatcher {
         }
         synchronized (this) {
             if (event instanceof EndpointObserved observed) {
+                Optional<String> refusal = targets.refusal(observed.pbxId(), observed.address());
+                if (refusal.isPresent()) {
+                    refuse(observed, refusal.get());
+                    return;
+                }
+                refused.remove(observed.key());
                 schedule.observe(observed, clock.instant());
             } else if (event instanceof EndpointGone gone) {
+                refused.remove(gone.key());
                 schedule.remove(gone.pbxId(), gone.endpoint());
                 LOG.infof("%s gone (%s): no longer probed", gone.key(), gone.reason());
             }
         }
         dispatch();
+    }
+
+    /**
+     * A target that must never be probed: it leaves the schedule (the address it had before is no longer the phone's)
+     * and the refusal is logged and published once per address.
+     */
+    private void refuse(EndpointObserved observed, String reason) {
+        schedule.remove(observed.pbxId(), observed.endpoint());
+        if (!observed.address().equals(refused.put(observed.key(), observed.address()))) {
+            LOG.warnf("%s: not probed, %s%s", observed.key(), TargetPolicy.REFUSED, reason);
+            publisher.refused(observed, prober.attempts(observed.address()).get(0), reason);
+        }
     }
 
     /** Makes a known endpoint due now; false if it is unknown here. */

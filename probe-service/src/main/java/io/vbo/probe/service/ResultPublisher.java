@@ -61,9 +61,21 @@ public class ResultPublisher {
 
     /** The endpoint is in a call: nothing was sent, and the result says so. */
     void deferred(EndpointObserved target, ProbeSpec attempt) {
+        notice(target, attempt, Outcome.DEFERRED_ACTIVE_CALL, target.activeCalls() + " active call(s)");
+    }
+
+    /**
+     * The target is refused (see {@link TargetPolicy}): nothing was sent. Outcome ERROR with the
+     * {@value TargetPolicy#REFUSED} prefix, as the contract has no outcome of its own for it.
+     */
+    void refused(EndpointObserved target, ProbeSpec attempt, String reason) {
+        notice(target, attempt, Outcome.ERROR, TargetPolicy.REFUSED + reason);
+    }
+
+    private void notice(EndpointObserved target, ProbeSpec attempt, Outcome outcome, String why) {
         send(new ProbeResult(ProbeResult.SCHEMA, UUID.randomUUID(), target.pbxId(), target.endpoint(), target.address(),
-                attempt.direction(), attempt.protocol(), null, null, null, null, target.rttMicros(), 0,
-                Outcome.DEFERRED_ACTIVE_CALL, target.activeCalls() + " active call(s)", Instant.now()));
+                attempt.direction(), attempt.protocol(), null, null, null, null, target.rttMicros(), 0, outcome, why,
+                Instant.now()));
     }
 
     private void send(ProbeResult result) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,9 +125,8 @@ class Iperf3RunnerTest {
         Iperf3Runner runner = new Iperf3Runner(hung.toString(), Duration.ofSeconds(30), Duration.ofSeconds(30));
         CompletableFuture<Measurement> probe = CompletableFuture.supplyAsync(
                 () -> runner.run(ProbeSpec.tcp("127.0.0.1", 5201, Direction.DOWNLINK, 1)));
-        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
-            Thread.sleep(20);
-        }
+        Awaitility.await("the hung iperf3 wrote its pid").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         runner.close();
         probe.get(10, TimeUnit.SECONDS);

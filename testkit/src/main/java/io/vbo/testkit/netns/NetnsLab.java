@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Simulated phones behind shaped links, for tests, benchmarks and the demo (needs root, {@code ip}, {@code tc},
@@ -243,21 +244,20 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     private void awaitListening(Phone phone) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            String listening = Shell.run("ip", "netns", "exec", phone.namespace(), "ss", "-Hltn", "sport", "=",
-                    ":" + phone.iperfPort());
-            if (!listening.isBlank()) {
-                return;
-            }
-            Long pid = servers.get(phone.name());
-            if (pid == null || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
-                throw new IllegalStateException("iperf3 -s in " + phone.namespace() + " exited; see "
-                        + state.resolve("iperf3-" + phone.name() + ".log"));
-            }
-            sleep(50);
+        try {
+            Awaitility.await("iperf3 -s in " + phone.namespace() + " listening").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        Long pid = servers.get(phone.name());
+                        if (pid == null || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                            throw new IllegalStateException("iperf3 -s in " + phone.namespace() + " exited; see "
+                                    + state.resolve("iperf3-" + phone.name() + ".log"));
+                        }
+                        return !Shell.run("ip", "netns", "exec", phone.namespace(), "ss", "-Hltn", "sport", "=",
+                                ":" + phone.iperfPort()).isBlank();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("iperf3 -s in " + phone.namespace() + " is not listening after 10 s", e);
         }
-        throw new IllegalStateException("iperf3 -s in " + phone.namespace() + " is not listening after 10 s");
     }
 
     private void requireOpen() {
@@ -348,15 +348,6 @@ public final class NetnsLab implements AutoCloseable {
             out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return out.toString();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

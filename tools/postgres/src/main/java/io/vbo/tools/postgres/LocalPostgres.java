@@ -1,4 +1,4 @@
-package io.vbo.testkit;
+package io.vbo.tools.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;

@@ -1,0 +1,30 @@
+package io.vbo.probe.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProdPasswordCheckTest {
+
+    @Test
+    void shippedOrEmptyPasswordsAreRefusedByName() {
+        for (String weak : new String[] { "admin", "viewer", "change-me", "change-me-too", "", " " }) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ProdPasswordCheck.refuseShipped(Map.of("VBO_PROBE_ADMIN_PASSWORD", weak, "VBO_PROBE_VIEWER_PASSWORD", "Xk3-own-secret")), weak);
+            assertEquals("refusing to start in the prod profile: VBO_PROBE_ADMIN_PASSWORD is empty or a password that ships with VBO "
+                    + "(admin, change-me, change-me-too, viewer); set a secret of your own (docs/operations.md, "
+                    + "\"Security\")", e.getMessage());
+        }
+        IllegalStateException both = assertThrows(IllegalStateException.class,
+                () -> ProdPasswordCheck.refuseShipped(Map.of("VBO_PROBE_VIEWER_PASSWORD", "admin", "VBO_PROBE_ADMIN_PASSWORD", "admin")));
+        assertEquals(true, both.getMessage().startsWith("refusing to start in the prod profile: VBO_PROBE_ADMIN_PASSWORD, VBO_PROBE_VIEWER_PASSWORD is empty"),
+                both.getMessage());
+    }
+
+    @Test
+    void ownPasswordsPass() {
+        ProdPasswordCheck.refuseShipped(Map.of("VBO_PROBE_ADMIN_PASSWORD", "Xk3-own-secret", "VBO_PROBE_VIEWER_PASSWORD", "another one"));
+    }
+}
