@@ -79,32 +79,32 @@ class ConsoleBrowserTest {
     @BeforeAll
     void seed() {
         List<ProbeResult> results = new ArrayList<>();
-        // con/2001: 10 downlink + 10 uplink results at 150 kbit/s in the last hour, one failure, one 30 h ago.
+        // con/7001: 10 downlink + 10 uplink results at 150 kbit/s in the last hour, one failure, one 30 h ago.
         for (int i = 0; i < 20; i++) {
-            results.add(TestData.ok("con", "2001", i % 2 == 0 ? Direction.DOWNLINK : Direction.UPLINK, 150_000,
+            results.add(TestData.ok("con", "7001", i % 2 == 0 ? Direction.DOWNLINK : Direction.UPLINK, 150_000,
                     now.minus(60 - 2 * i, ChronoUnit.MINUTES)));
         }
-        results.add(TestData.failed("con", "2001", Outcome.TIMEOUT, now.minus(10, ChronoUnit.MINUTES)));
-        results.add(0, TestData.ok("con", "2001", Direction.DOWNLINK, 150_000, now.minus(30, ChronoUnit.HOURS)));
+        results.add(TestData.failed("con", "7001", Outcome.TIMEOUT, now.minus(10, ChronoUnit.MINUTES)));
+        results.add(0, TestData.ok("con", "7001", Direction.DOWNLINK, 150_000, now.minus(30, ChronoUnit.HOURS)));
         for (int i = 0; i < 3; i++) {
-            results.add(TestData.ok("con", "2002", Direction.DOWNLINK, 50_000, now.minus(30 - i, ChronoUnit.MINUTES)));
-            results.add(TestData.ok("con", "2003", Direction.DOWNLINK, 20_000, now.minus(30 - i, ChronoUnit.MINUTES)));
-            results.add(TestData.failed("con", "2004", Outcome.UNREACHABLE, now.minus(30 - i, ChronoUnit.MINUTES)));
+            results.add(TestData.ok("con", "7002", Direction.DOWNLINK, 50_000, now.minus(30 - i, ChronoUnit.MINUTES)));
+            results.add(TestData.ok("con", "7003", Direction.DOWNLINK, 20_000, now.minus(30 - i, ChronoUnit.MINUTES)));
+            results.add(TestData.failed("con", "7004", Outcome.UNREACHABLE, now.minus(30 - i, ChronoUnit.MINUTES)));
         }
-        results.add(TestData.ok("con2", "3001", Direction.DOWNLINK, 200_000, now.minus(5, ChronoUnit.MINUTES)));
+        results.add(TestData.ok("con2", "7101", Direction.DOWNLINK, 200_000, now.minus(5, ChronoUnit.MINUTES)));
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             results.forEach(r -> kafka.send(Topics.PROBE_RESULTS, r.key(), EventJson.toJson(r)));
             TestData.await("5 phones stored", WAIT, () -> viewerApi("/api/v1/endpoints?pbx=con").path("items.size()")
-                    .equals(4) && viewerApi("/api/v1/endpoints/con/2004").path("status").equals("UNMEASURED")
-                    && viewerApi("/api/v1/endpoints/con/2003").path("tier") != null
-                    && viewerApi("/api/v1/endpoints/con2/3001").statusCode() == 200);
-            // The config writer could not apply con/2003's decision: that phone is a problem.
-            String decision = viewerApi("/api/v1/endpoints/con/2003/decisions").path("[0].decisionId");
-            kafka.send(Topics.CONFIG_APPLIED, "con/2003", EventJson.toJson(new ConfigApplied(1,
-                    UUID.fromString(decision), "con", "2003", ConfigApplied.Status.FAILED, List.of(),
+                    .equals(4) && viewerApi("/api/v1/endpoints/con/7004").path("status").equals("UNMEASURED")
+                    && viewerApi("/api/v1/endpoints/con/7003").path("tier") != null
+                    && viewerApi("/api/v1/endpoints/con2/7101").statusCode() == 200);
+            // The config writer could not apply con/7003's decision: that phone is a problem.
+            String decision = viewerApi("/api/v1/endpoints/con/7003/decisions").path("[0].decisionId");
+            kafka.send(Topics.CONFIG_APPLIED, "con/7003", EventJson.toJson(new ConfigApplied(1,
+                    UUID.fromString(decision), "con", "7003", ConfigApplied.Status.FAILED, List.of(),
                     "pjsip.conf not writable", now)));
-            TestData.await("con/2003 apply failed", WAIT, () -> "FAILED".equals(
-                    viewerApi("/api/v1/endpoints/con/2003/decisions").path("[0].appliedStatus")));
+            TestData.await("con/7003 apply failed", WAIT, () -> "FAILED".equals(
+                    viewerApi("/api/v1/endpoints/con/7003/decisions").path("[0].appliedStatus")));
         }
         playwright = playwright();
         browser = chromium(playwright);
@@ -131,19 +131,19 @@ class ConsoleBrowserTest {
         try (BrowserContext context = login(browser, base, "viewer")) {
             Page page = context.newPage();
             page.navigate("/?pbx=con");
-            assertEquals(List.of("con/2003", "con/2001", "con/2002", "con/2004"),
+            assertEquals(List.of("con/7003", "con/7001", "con/7002", "con/7004"),
                     page.locator("#fleet-body tr").all().stream().map(r -> r.getAttribute("data-key")).toList(),
                     "the failed apply first, then by endpoint");
-            assertEquals("high", tierOf(page, "con/2001"));
-            assertEquals("medium", tierOf(page, "con/2002"));
-            assertEquals("low", tierOf(page, "con/2003"));
-            assertEquals("—", tierOf(page, "con/2004"));
-            assertEquals("UNMEASURED", page.locator("tr[data-key='con/2004'] td.status").innerText().strip());
-            assertEquals("apply failed", page.locator("tr[data-key='con/2003'] .badge").innerText());
-            assertEquals("150 kbit/s", page.locator("tr[data-key='con/2001'] td.num").first().innerText());
-            assertEquals("10.231.7.2", page.locator("tr[data-key='con/2001'] td").nth(2).innerText());
+            assertEquals("high", tierOf(page, "con/7001"));
+            assertEquals("medium", tierOf(page, "con/7002"));
+            assertEquals("low", tierOf(page, "con/7003"));
+            assertEquals("—", tierOf(page, "con/7004"));
+            assertEquals("UNMEASURED", page.locator("tr[data-key='con/7004'] td.status").innerText().strip());
+            assertEquals("apply failed", page.locator("tr[data-key='con/7003'] .badge").innerText());
+            assertEquals("150 kbit/s", page.locator("tr[data-key='con/7001'] td.num").first().innerText());
+            assertEquals("10.231.7.2", page.locator("tr[data-key='con/7001'] td").nth(2).innerText());
             assertEquals("ilbc, g729, opus, gsm, ulaw, alaw",
-                    page.locator("tr[data-key='con/2003'] td.decided").innerText());
+                    page.locator("tr[data-key='con/7003'] td.decided").innerText());
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("fleet.png")).setFullPage(true));
         }
     }
@@ -156,22 +156,22 @@ class ConsoleBrowserTest {
             page.selectOption("#filter-pbx", "con2");
             page.click("#filter-apply");
             page.waitForURL("**pbx=con2**");
-            assertEquals(List.of("con2/3001"), keys(page));
+            assertEquals(List.of("con2/7101"), keys(page));
             page.selectOption("#filter-pbx", "con");
             page.selectOption("#filter-status", "UNMEASURED");
             page.click("#filter-apply");
             page.waitForURL("**status=UNMEASURED**");
-            assertEquals(List.of("con/2004"), keys(page));
-            page.navigate("/?pbx=con&q=2002");
-            assertEquals(List.of("con/2002"), keys(page));
+            assertEquals(List.of("con/7004"), keys(page));
+            page.navigate("/?pbx=con&q=7002");
+            assertEquals(List.of("con/7002"), keys(page));
             page.navigate("/?pbx=con&sort=down&dir=desc");
-            assertEquals(List.of("con/2003", "con/2001", "con/2002", "con/2004"), keys(page),
+            assertEquals(List.of("con/7003", "con/7001", "con/7002", "con/7004"), keys(page),
                     "problems first, then fastest downlink first, unmeasured last");
             page.navigate("/?pbx=con&size=2");
-            assertEquals(List.of("con/2003", "con/2001"), keys(page));
+            assertEquals(List.of("con/7003", "con/7001"), keys(page));
             page.click("#page-next");
             page.waitForURL("**page=1**");
-            assertEquals(List.of("con/2002", "con/2004"), keys(page));
+            assertEquals(List.of("con/7002", "con/7004"), keys(page));
         }
     }
 
@@ -183,7 +183,7 @@ class ConsoleBrowserTest {
     void phoneChartHasOnePointPerMeasurementInRange() {
         try (BrowserContext context = login(browser, base, "viewer")) {
             Page page = context.newPage();
-            page.navigate("/phones/con/2001");
+            page.navigate("/phones/con/7001");
             assertEquals(21, page.locator("svg.chart .probe").count(), "20 results and 1 failure in the last 24 h");
             assertEquals(1, page.locator("svg.chart .probe.failed").count());
             assertEquals(10, page.locator("svg.chart circle.probe.down").count());
@@ -220,10 +220,10 @@ class ConsoleBrowserTest {
                 KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             Page fleet = context.newPage();
             fleet.navigate("/?pbx=con2");
-            assertEquals("high", tierOf(fleet, "con2/3001"));
+            assertEquals("high", tierOf(fleet, "con2/7101"));
 
             Page phone = context.newPage();
-            phone.navigate("/phones/con2/3001");
+            phone.navigate("/phones/con2/7101");
             phone.onDialog(dialog -> dialog.accept());
             phone.fill("#pin-codecs", "g729, gsm");
             phone.click("#pin-button");
@@ -235,19 +235,19 @@ class ConsoleBrowserTest {
                     .setFullPage(true));
 
             // The open fleet page shows the pin without a reload, then what Asterisk reported for it.
-            fleet.waitForCondition(() -> "pinned".equals(tierOf(fleet, "con2/3001")),
+            fleet.waitForCondition(() -> "pinned".equals(tierOf(fleet, "con2/7101")),
                     new Page.WaitForConditionOptions().setTimeout(WAIT.toMillis()));
-            assertEquals("g729, gsm", fleet.locator("tr[data-key='con2/3001'] td.decided").innerText());
-            assertEquals("not reported yet", fleet.locator("tr[data-key='con2/3001'] td.applied").innerText());
+            assertEquals("g729, gsm", fleet.locator("tr[data-key='con2/7101'] td.decided").innerText());
+            assertEquals("not reported yet", fleet.locator("tr[data-key='con2/7101'] td.applied").innerText());
             String decision = phone.locator("#action-result code").innerText();
-            kafka.send(Topics.CONFIG_APPLIED, "con2/3001", EventJson.toJson(new ConfigApplied(1,
-                    UUID.fromString(decision), "con2", "3001", ConfigApplied.Status.APPLIED, List.of("g729", "gsm"),
+            kafka.send(Topics.CONFIG_APPLIED, "con2/7101", EventJson.toJson(new ConfigApplied(1,
+                    UUID.fromString(decision), "con2", "7101", ConfigApplied.Status.APPLIED, List.of("g729", "gsm"),
                     null, Instant.now())));
             fleet.waitForCondition(() -> "APPLIED: g729, gsm".equals(
-                    fleet.locator("tr[data-key='con2/3001'] td.applied").innerText()),
+                    fleet.locator("tr[data-key='con2/7101'] td.applied").innerText()),
                     new Page.WaitForConditionOptions().setTimeout(WAIT.toMillis()));
 
-            phone.navigate("/phones/con2/3001");
+            phone.navigate("/phones/con2/7101");
             phone.click("#unpin-button");
             phone.locator("#action-result .decision-result").waitFor();
             assertEquals("high", phone.locator("#action-result .result-tier").innerText());
@@ -261,21 +261,21 @@ class ConsoleBrowserTest {
     void viewerHasNoActionsAndForgedPostsAreRefused() {
         try (BrowserContext context = login(browser, base, "viewer")) {
             Page page = context.newPage();
-            page.navigate("/phones/con/2002");
+            page.navigate("/phones/con/7002");
             assertEquals(0, page.locator("#actions").count());
             assertEquals(0, page.locator("#pin-button").count());
             assertEquals(0, page.locator("meta[name='vbo-csrf']").count());
         }
         given().auth().preemptive().basic("viewer", "viewer").formParam("codecs", "gsm")
-                .post("/console/actions/con/2002/pin").then().statusCode(403);
+                .post("/console/actions/con/7002/pin").then().statusCode(403);
         // An admin's browser without the page's token: what a cross-site form would send.
         given().auth().preemptive().basic("admin", "admin").formParam("codecs", "gsm")
-                .post("/console/actions/con/2002/pin").then().statusCode(403);
+                .post("/console/actions/con/7002/pin").then().statusCode(403);
         given().auth().preemptive().basic("admin", "admin").header("X-VBO-CSRF", "forged").formParam("codecs", "gsm")
-                .post("/console/actions/con/2002/pin").then().statusCode(403);
-        given().auth().preemptive().basic("admin", "admin").post("/console/actions/con/2002/redecide").then()
+                .post("/console/actions/con/7002/pin").then().statusCode(403);
+        given().auth().preemptive().basic("admin", "admin").post("/console/actions/con/7002/redecide").then()
                 .statusCode(403);
-        assertEquals("medium", viewerApi("/api/v1/endpoints/con/2002").path("tier"), "nothing was pinned");
+        assertEquals("medium", viewerApi("/api/v1/endpoints/con/7002").path("tier"), "nothing was pinned");
         given().get("/").then().statusCode(401);
     }
 }

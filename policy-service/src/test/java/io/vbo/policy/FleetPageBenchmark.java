@@ -94,8 +94,10 @@ class FleetPageBenchmark {
             say("live refresh fetch, 2000 rows: median %.0f ms, max %.0f ms (%d runs)", median(refresh), max(refresh),
                     RUNS);
 
-            page.navigate("/?pbx=lab&sort=endpoint");
+            page.setViewportSize(1600, 900);
+            page.navigate("/?pbx=pbx00&size=20");
             page.screenshot(new Page.ScreenshotOptions().setPath(ConsoleBrowserTest.SCREENSHOTS.resolve("docs-fleet.png")));
+            page.setViewportSize(1400, 900);
             page.navigate("/phones/lab/6001");
             page.screenshot(new Page.ScreenshotOptions().setPath(ConsoleBrowserTest.SCREENSHOTS.resolve("docs-phone.png"))
                     .setFullPage(true));

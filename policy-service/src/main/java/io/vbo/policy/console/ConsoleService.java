@@ -115,7 +115,7 @@ public class ConsoleService {
                 "pbxId = ?1 and endpoint = ?2", Sort.descending("decidedAt"), pbxId, endpoint)
                 .range(0, DECISIONS_SHOWN - 1).list());
         return new Phone(row, state, range, from, to, results, bucketed, chart, decisions, tiers,
-                List.copyOf(runtime.codecs().all().keySet()));
+                runtime.codecs().all().keySet().stream().sorted().toList());
     }
 
     public Pbx pbx(String pbxId) throws SQLException {
