@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Grafana dashboard, the Prometheus example config and alert rules use only the metrics the services publish. */
 class ObservabilityTest {
@@ -109,6 +114,52 @@ class ObservabilityTest {
         }
         assertTrue(count >= 4, "alert rules: " + count);
         assertEquals(Set.of(), unknown);
+    }
+
+    @Test
+    void alertRulesPassPromtool() throws IOException {
+        JsonNode rules = YAML.readTree(Files.readString(Repo.root().resolve("deploy/prometheus/vbo-alerts.yml")));
+        int count = 0;
+        for (JsonNode group : rules.path("groups")) {
+            count += group.path("rules").size();
+        }
+        Tool.Result result = Tool.PROMTOOL.run(Repo.root().resolve("deploy/prometheus"), Map.of(), "check", "rules",
+                "vbo-alerts.yml").assertSuccess();
+        assertTrue(result.stdout().contains("SUCCESS: " + count + " rules found"), result.toString());
+    }
+
+    /**
+     * Every dashboard query parses as PromQL: promtool checks them as recording rules, with Grafana's variables
+     * replaced by what Grafana would put there (an interval, or a match-all regex).
+     */
+    @Test
+    void dashboardQueriesPassPromtool(@TempDir Path dir) throws IOException {
+        List<String> expressions = dashboardExpressions(dashboard()).stream()
+                .filter(e -> !e.startsWith("label_values(")).toList();
+        assertTrue(expressions.size() >= 15, "queries: " + expressions.size());
+        Tool.Result result = promtoolRecording(dir, expressions).assertSuccess();
+        assertTrue(result.stdout().contains("SUCCESS: " + expressions.size() + " rules found"), result.toString());
+    }
+
+    @Test
+    void promtoolRejectsABrokenQuery(@TempDir Path dir) throws IOException {
+        Tool.Result result = promtoolRecording(dir, List.of("sum by (pbx (rate(vbo_probe_runs_total[5m]))"));
+        assertEquals(1, result.exitCode(), result.toString());
+    }
+
+    private static Tool.Result promtoolRecording(Path dir, List<String> expressions) throws IOException {
+        ArrayNode rules = YAML.createArrayNode();
+        for (int i = 0; i < expressions.size(); i++) {
+            String expr = expressions.get(i).replace("$__rate_interval", "5m").replace("$__interval", "1m")
+                    .replaceAll("\\$\\{?\\w+}?", ".*");
+            ObjectNode rule = rules.addObject();
+            rule.put("record", "vbo:dashboard_query_" + i);
+            rule.put("expr", expr);
+        }
+        ObjectNode file = YAML.createObjectNode();
+        file.putArray("groups").addObject().put("name", "dashboard").set("rules", rules);
+        Files.writeString(dir.resolve("dashboard-queries.yml"), YAML.writeValueAsString(file));
+        return Tool.PROMTOOL.run(dir, Map.of(), "check", "rules", "dashboard-queries.yml");
     }
 
     @Test

@@ -22,6 +22,7 @@ final class Tool {
 
     static final Tool DOCKER_COMPOSE = new Tool("docker-compose",
             "apt-get install -y --no-install-recommends docker-compose");
+    static final Tool PROMTOOL = new Tool("promtool", "apt-get install -y --no-install-recommends prometheus");
     static final Tool KUBECTL = new Tool("kubectl",
             "apt-get install -y kubernetes-client (Debian 13), or the kubectl .deb from the Kubernetes apt repository");
 
