@@ -282,4 +282,54 @@ class PolicyCeilingTest {
                     .body("source", equalTo("module show like codec_"));
         }
     }
+
+    /** What {@code bin/vbo-ceiling} printed and how it exited. */
+    record Cli(int exit, String out) {
+    }
+
+    private static Cli cli(Map<String, String> env, String... args) {
+        List<String> command = new java.util.ArrayList<>(
+                List.of(io.vbo.testkit.ProjectRoot.get().resolve("bin/vbo-ceiling").toString()));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("VBO_POLICY_URL", "http://127.0.0.1:" + io.restassured.RestAssured.port);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            return new Cli(p.exitValue(), out);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theCeilingVerbSetsAndShowsThroughTheApi() {
+        ceiling("ct6", "5007", CEILING_A, EndpointCeiling.Source.FILE);
+        TestData.await("ceiling of ct6/5007 stored", WAIT, () -> status("/api/v1/endpoints/ct6/5007/ceiling") == 200);
+
+        Cli set = cli(Map.of(), "set", "ct6", "5007", "gsm, ulaw");
+        assertEquals(0, set.exit(), set.out());
+        assertTrue(set.out().contains("\"codecs\":[\"gsm\",\"ulaw\"]"), set.out());
+        Cli show = cli(Map.of(), "show", "ct6", "5007");
+        assertEquals(0, show.exit(), show.out());
+        assertTrue(show.out().contains("\"source\":\"ADMIN\""), show.out());
+        assertTrue(show.out().contains("\"previousCodecs\":[\"ulaw\",\"alaw\",\"g722\",\"gsm\"]"), show.out());
+
+        // A value that would add a line to a curl config (the flaw of issue 15) is refused before anything is sent.
+        Cli injected = cli(Map.of(), "set", "ct6", "5007\noutput = /tmp/vbo-x", "gsm");
+        assertEquals(2, injected.exit(), injected.out());
+        assertTrue(injected.out().contains("EXT must not contain control characters"), injected.out());
+        Cli badCodec = cli(Map.of(), "set", "ct6", "5007", "gsm\",\"ulaw");
+        assertEquals(2, badCodec.exit(), badCodec.out());
+        Cli unknown = cli(Map.of(), "set", "ct6", "5007", "mp3");
+        assertEquals(1, unknown.exit(), unknown.out());
+        assertTrue(unknown.out().contains("refused (400)") && unknown.out().contains("unknown codec 'mp3'"), unknown.out());
+        Cli viewerRole = cli(Map.of("VBO_POLICY_USER", "viewer", "VBO_POLICY_PASSWORD", "viewer"), "set", "ct6", "5007",
+                "gsm");
+        assertEquals(1, viewerRole.exit(), viewerRole.out());
+        assertTrue(viewerRole.out().contains("refused (403)"), viewerRole.out());
+        viewer().get("/api/v1/endpoints/ct6/5007/ceiling").then().body("codecs", equalTo(List.of("gsm", "ulaw")));
+    }
 }
