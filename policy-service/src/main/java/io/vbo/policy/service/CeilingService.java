@@ -1,8 +1,8 @@
 package io.vbo.policy.service;
 
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vbo.events.EndpointCeiling;
+import io.vbo.events.Topics;
 import io.vbo.policy.config.PolicyConfig;
 import io.vbo.policy.repository.CeilingEntity;
 import io.vbo.policy.repository.CeilingHistoryEntity;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -131,27 +130,16 @@ public class CeilingService {
 
     /** Publishes an administrator's ceiling and waits for the broker; false (logged) when it did not take it. */
     private boolean publish(EndpointCeiling ceiling) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        Message<EndpointCeiling> message = Message.of(ceiling)
-                .withAck(() -> {
-                    ack.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    ack.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .addMetadata(OutgoingKafkaRecordMetadata.builder().withKey(ceiling.key()).build());
+        CompletableFuture<Boolean> ack = new CompletableFuture<>();
         try {
-            emitter.send(message);
-            ack.get(config.publish().timeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
+            emitter.send(DecisionPublisher.keyed(ceiling, ceiling.key(), ack, true));
+            return ack.get(config.publish().timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
             LOG.warnf("the ceiling of %s is stored and decided but not on %s (%s); set it again to publish it",
-                    ceiling.key(), "vbo.endpoint-ceilings", IngestService.rootMessage(e));
+                    ceiling.key(), Topics.ENDPOINT_CEILINGS, IngestService.rootMessage(e));
             return false;
         }
     }

@@ -37,7 +37,7 @@ public class Redecider {
     @Inject
     PolicyMetrics metrics;
 
-    /** The stored store step says whether anything changed; only then are the endpoints decided again. */
+    /** Stores a change and says whether anything changed; only then are the endpoints decided again. */
     public interface Store extends Callable<Boolean> {
     }
 
