@@ -13,16 +13,27 @@ import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointGone;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.EventJson;
+import io.vbo.events.PbxCapabilities;
 import io.vbo.events.Topics;
 import io.vbo.testkit.KafkaBrokerResource;
 import io.vbo.testkit.KafkaTestClient;
 import io.vbo.testkit.ami.AmiContact;
+import io.vbo.testkit.ami.AmiRequest;
 import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.testkit.ami.CommandReply;
+import io.vbo.testkit.ami.TranslationTables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,22 +51,34 @@ class DiscoveryServiceTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    /** The stock capture's transcodable set (no opus, no g729), read off the table by hand. */
+    private static final List<String> STOCK = List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm", "ilbc",
+            "lpc10", "slin", "slin16", "speex", "speex16", "speex32", "ulaw");
+
     private KafkaTestClient kafka;
     private KafkaTestClient.Reader endpoints;
+    private KafkaTestClient.Reader capabilities;
 
     @BeforeEach
     void open() {
         AmiTestServer ami = servers.good();
         ami.setContacts(AmiContact.allFrom(AmiContact.REGISTERED));
         ami.responseDelay(Duration.ZERO);
+        ami.onCommand(AmiTestServer::defaultCommandReply);
         kafka = new KafkaTestClient(bootstrap);
         endpoints = kafka.reader(Topics.ENDPOINTS);
+        capabilities = kafka.reader(Topics.PBX_CAPABILITIES);
     }
 
     @AfterEach
     void close() {
         endpoints.close();
+        capabilities.close();
         kafka.close();
+    }
+
+    private static PbxCapabilities capabilities(ConsumerRecord<String, String> record) {
+        return EventJson.fromJson(record.value(), PbxCapabilities.class);
     }
 
     private static EndpointEvent event(ConsumerRecord<String, String> record) {
@@ -115,22 +138,90 @@ class DiscoveryServiceTest {
     }
 
     @Test
-    void wrongSecretIsDownWithAuthenticationFailedAndNoReconnectStorm() throws InterruptedException {
-        AmiTestServer bad = servers.wrongSecret();
-        Instant deadline = Instant.now().plus(WAIT);
-        while (bad.loginAttempts() == 0 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
+    void capabilitiesArePublishedAtConnectWithTheStockSet() {
+        ConsumerRecord<String, String> first = capabilities.await(1, r -> r.key().equals("pbx-a"), WAIT).get(0);
+        PbxCapabilities read = capabilities(first);
+        assertEquals(new PbxCapabilities(1, "pbx-a", STOCK, "core show translation", "discovery-service", read.observedAt()),
+                read);
+        assertTrue(capabilities.drain(Duration.ZERO).stream().noneMatch(r -> r.key().equals("pbx-bad")),
+                "a PBX that never logged in has no capabilities");
+        String body = given().when().get("/q/health/ready").then().extract().asString();
+        assertTrue(JsonPath.from(body).getString("checks.find { it.name == 'PBX connections' }.data.'pbx-a.transcodable'")
+                .endsWith(" (core show translation)"), body);
+    }
+
+    @Test
+    void aReloadWithAChangedTableIsPublishedWithinSeconds() {
+        AmiTestServer ami = servers.good();
+        ami.awaitEventSessions(1, WAIT);
+        capabilities.await(1, r -> r.key().equals("pbx-a"), WAIT);
+        // SYNTHETIC table (the capture plus an opus row and column): codec_opus was loaded, then a reload.
+        List<String> withOpus = TranslationTables.withFormat(TranslationTables.stock(), "opus", 21000);
+        ami.onCommand(cli -> cli.equals("core show translation") ? CommandReply.ok(withOpus.toArray(String[]::new)) : null);
+        try {
+            int before = capabilities.drain(Duration.ZERO).size();
+            assertEquals(1, ami.emitReload("codec_opus.so"));
+            ConsumerRecord<String, String> record = capabilities.await(1, r -> r.key().equals("pbx-a")
+                    && capabilities(r).transcodable().contains("opus"), Duration.ofSeconds(5)).get(0);
+            assertEquals(List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm", "ilbc", "lpc10", "opus", "slin",
+                    "slin16", "speex", "speex16", "speex32", "ulaw"), capabilities(record).transcodable());
+            assertEquals(before + 1, capabilities.drain(Duration.ofMillis(500)).size(), "one record for one change");
+            // An unchanged table after FullyBooted publishes nothing.
+            long reads = translationReads(ami);
+            assertEquals(1, ami.emitFullyBooted());
+            Awaitility.await().atMost(WAIT).until(() -> translationReads(ami) > reads);
+            assertEquals(before + 1, capabilities.drain(Duration.ofSeconds(1)).size());
+
+            // Back to the stock table: another change, published again.
+            ami.onCommand(AmiTestServer::defaultCommandReply);
+            ami.emitReload("codec_opus.so");
+            List<ConsumerRecord<String, String>> all = capabilities.await(before + 2, r -> true, Duration.ofSeconds(5));
+            assertEquals(STOCK, capabilities(all.get(before + 1)).transcodable());
+        } finally {
+            ami.onCommand(AmiTestServer::defaultCommandReply);
         }
+    }
+
+    private static long translationReads(AmiTestServer ami) {
+        return ami.requests("Command").stream().filter(r -> "core show translation".equals(r.header("Command"))).count();
+    }
+
+    @Test
+    void loginUsesTheMd5ChallengeAndTheSecretIsNeverSent() {
+        AmiTestServer ami = servers.good();
+        ami.awaitEventSessions(1, WAIT);
+        List<AmiRequest> logins = ami.requests("Login");
+        assertTrue(!logins.isEmpty());
+        for (AmiRequest login : logins) {
+            assertEquals("MD5", login.header("AuthType"));
+            assertTrue(login.header("Key").matches("[0-9a-f]{32}"), login.headers().toString());
+            assertEquals(null, login.header("Secret"));
+            assertEquals("system", login.header("Events"));
+        }
+        assertTrue(ami.requests().stream().flatMap(r -> r.headers().values().stream()).noneMatch(v -> v.contains("vbo-secret")));
+        assertTrue(ami.requests("Challenge").size() >= logins.size());
+    }
+
+    @Test
+    void theCapabilitiesTopicIsCompacted() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.PBX_CAPABILITIES);
+            Config config = admin.describeConfigs(List.of(topic)).all().get(10, TimeUnit.SECONDS).get(topic);
+            assertEquals("compact", config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+        }
+    }
+
+    @Test
+    void wrongSecretIsDownWithAuthenticationFailedAndNoReconnectStorm() {
+        AmiTestServer bad = servers.wrongSecret();
+        Awaitility.await().atMost(WAIT).until(() -> bad.loginAttempts() > 0);
         String body = given().when().get("/q/health/ready").then().statusCode(503).extract().asString();
         JsonPath health = JsonPath.from(body);
         String pbxBad = health.getString("checks.find { it.name == 'PBX connections' }.data.pbx-bad");
         assertTrue(pbxBad.startsWith("down: authentication failed"), body);
         assertEquals("connected", health.getString("checks.find { it.name == 'PBX connections' }.data.pbx-a"), body);
         // Reconnect backoff is 200 ms here: a retry loop ignoring the refusal would log in ~10 times in 2 s.
-        int before = bad.loginAttempts();
-        Thread.sleep(2000);
-        assertEquals(1, bad.loginAttempts());
-        assertEquals(before, bad.loginAttempts());
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> bad.loginAttempts() == 1);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -13,12 +14,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /** Plain Kafka clients for tests: send raw strings, read what a service published. */
 public final class KafkaTestClient implements AutoCloseable {
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
     private final String bootstrap;
     private final KafkaProducer<String, String> producer;
 
@@ -84,13 +88,36 @@ public final class KafkaTestClient implements AutoCloseable {
             return await(count, r -> true, timeout);
         }
 
-        /** Everything seen after polling for {@code quiet} more. */
+        /**
+         * Everything published to the topic up to this call, and whatever arrives during {@code quiet} more (zero
+         * allowed): first polls until the reader holds its partitions and has read up to their end offsets as of this
+         * call, so "nothing else was published" is checked against the whole topic. Fails after 30 s of catching up.
+         */
         public List<ConsumerRecord<String, String>> drain(Duration quiet) {
-            Instant deadline = Instant.now().plus(quiet);
-            while (Instant.now().isBefore(deadline)) {
-                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+            // The consumer is used from the caller's thread only: Awaitility evaluates in it.
+            Awaitility.await("reader of " + consumer.subscription() + " assigned").atMost(CATCH_UP).pollInSameThread()
+                    .pollInterval(Duration.ZERO).until(() -> {
+                        poll();
+                        return !consumer.assignment().isEmpty();
+                    });
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
+            Awaitility.await("reader of " + consumer.subscription() + " at the end offsets " + end).atMost(CATCH_UP)
+                    .pollInSameThread().pollInterval(Duration.ZERO).until(() -> {
+                        if (end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                            return true;
+                        }
+                        poll();
+                        return false;
+                    });
+            Instant quietEnd = Instant.now().plus(quiet);
+            while (Instant.now().isBefore(quietEnd)) {
+                poll();
             }
             return List.copyOf(seen);
+        }
+
+        private void poll() {
+            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
         }
 
         @Override

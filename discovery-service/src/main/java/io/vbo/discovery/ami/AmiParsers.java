@@ -1,5 +1,6 @@
 package io.vbo.discovery.ami;
 
+import io.vbo.ami.AmiMessage;
 import io.vbo.discovery.service.Contact;
 import io.vbo.discovery.service.ContactAddress;
 import io.vbo.events.ContactStatus;

@@ -24,6 +24,9 @@ public interface DiscoveryConfig {
     /** AMI session tuning, shared by every PBX. */
     Ami ami();
 
+    /** How the compacted {@code vbo.pbx-capabilities} topic is created when it does not exist yet. */
+    CapabilitiesTopic capabilitiesTopic();
+
     /** One PBX. */
     interface Pbx {
         /** Id used in Kafka keys and metrics ({@code [A-Za-z0-9][A-Za-z0-9_.-]*}). */
@@ -66,6 +69,17 @@ public interface DiscoveryConfig {
     /** How the service talks to a PBX. */
     enum Mode {
         AMI, CLI
+    }
+
+    /** Creation of {@code vbo.pbx-capabilities} (one small record per PBX: one partition is plenty). */
+    interface CapabilitiesTopic {
+        /** Partitions of the topic when discovery creates it. */
+        @WithDefault("1")
+        int partitions();
+
+        /** Replication factor of the topic when discovery creates it (3 on a production cluster). */
+        @WithDefault("1")
+        short replicationFactor();
     }
 
     /** AMI session tuning. */

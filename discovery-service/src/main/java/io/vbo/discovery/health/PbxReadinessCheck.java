@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when every configured PBX is reachable (AMI logged in, or the last CLI run worked); the data names each PBX's
- * state and, when down, why ("connection refused", "authentication failed", "timeout ..."). No PBX configured is UP.
+ * state and, when down, why ("connection refused", "authentication failed", "timeout ..."), and
+ * {@code <pbx>.transcodable} the codecs last published for it. No PBX configured is UP.
  */
 @Readiness
 @ApplicationScoped
@@ -31,6 +32,8 @@ public class PbxReadinessCheck implements HealthCheck {
             } else {
                 builder.withData(watch.id(), "down: " + watch.reason()).down();
             }
+            watch.capabilities().ifPresent(c -> builder.withData(watch.id() + ".transcodable",
+                    String.join(",", c.transcodable()) + " (" + c.source() + ")"));
         }
         return builder.build();
     }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vbo.discovery.ami.AmiConnection;
+import io.vbo.ami.AmiConnection;
 import io.vbo.discovery.cli.CliRunner;
 import io.vbo.discovery.config.DiscoveryConfig;
 import io.vbo.events.Validate;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ public class DiscoveryService {
     Vertx vertx;
 
     @Inject
-    EndpointPublisher publisher;
+    EventPublisher publisher;
 
     @Inject
     MeterRegistry registry;
@@ -85,7 +86,8 @@ public class DiscoveryService {
         Timer cycle = Timer.builder("vbo.discovery.cycle").description("one listing of a PBX's endpoints and contacts")
                 .tags(tags).register(registry);
         PbxDiscovery discovery = new PbxDiscovery(pbx.id(), publisher::publish, Clock.systemUTC());
-        PbxWatch watch = new PbxWatch(pbx.id(), discovery, vertx, cycle::record);
+        CapabilityTracker capabilities = new CapabilityTracker(pbx.id(), publisher::publish, Clock.systemUTC());
+        PbxWatch watch = new PbxWatch(pbx.id(), discovery, capabilities, vertx, cycle::record);
         registry.gauge("vbo.ami.connected", tags, watch, w -> w.up() ? 1 : 0);
         registry.gauge("vbo.discovery.contacts", tags, watch, PbxWatch::contacts);
         if (pbx.mode() == DiscoveryConfig.Mode.CLI) {
@@ -108,10 +110,25 @@ public class DiscoveryService {
         }
         DiscoveryConfig.Ami ami = config.ami();
         LOG.infof("PBX %s: AMI %s@%s:%d (events: %s)", pbx.id(), pbx.username(), pbx.host(), pbx.port(), pbx.events());
-        watch.useAmi(new AmiConnection(vertx, new AmiConnection.Settings(pbx.id(), pbx.host(), pbx.port(), pbx.username(),
-                secret.get(), pbx.events(), ami.connectTimeout(), ami.actionTimeout(), ami.initialBackoff(),
-                ami.maxBackoff(), ami.authFailureRetry()), watch));
+        if (!receivesSystemEvents(pbx.events())) {
+            LOG.warnf("PBX %s: events '%s' exclude 'system': ContactStatus, Reload and FullyBooted will not arrive, so"
+                    + " contacts change only at each listing and the transcodable codecs are read only at connect",
+                    pbx.id(), pbx.events());
+        }
+        watch.useAmi(new AmiConnection(vertx, AmiConnection.Settings.of(pbx.id(), pbx.host(), pbx.port(), pbx.username(),
+                secret.get()).withEvents(pbx.events()).withTimeouts(ami.connectTimeout(), ami.actionTimeout())
+                .withBackoff(ami.initialBackoff(), ami.maxBackoff(), ami.authFailureRetry()), watch));
         return watch;
+    }
+
+    private static boolean receivesSystemEvents(String events) {
+        for (String value : events.split(",")) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            if (v.equals("on") || v.equals("system") || v.equals("all")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> secret(DiscoveryConfig.Pbx pbx) throws IOException {

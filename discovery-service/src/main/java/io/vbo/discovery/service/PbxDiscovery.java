@@ -1,6 +1,6 @@
 package io.vbo.discovery.service;
 
-import io.vbo.discovery.ami.AmiMessage;
+import io.vbo.ami.AmiMessage;
 import io.vbo.discovery.ami.AmiParsers;
 import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointEvent;

@@ -1,11 +1,14 @@
 package io.vbo.discovery.service;
 
-import io.vbo.discovery.ami.AmiConnection;
-import io.vbo.discovery.ami.AmiMessage;
+import io.vbo.ami.AmiConnection;
+import io.vbo.ami.AmiMessage;
+import io.vbo.ami.AmiReply;
+import io.vbo.ami.CodecCapabilities;
 import io.vbo.discovery.ami.AmiParsers;
-import io.vbo.discovery.ami.AmiReply;
 import io.vbo.discovery.cli.CliParsers;
 import io.vbo.discovery.cli.CliRunner;
+import io.vbo.events.PbxCapabilities;
+import io.vbo.events.Validate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -20,7 +23,9 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One configured PBX: its AMI session (or CLI runner), its {@link PbxDiscovery}, and its state for health and metrics.
+ * One configured PBX: its AMI session (or CLI runner), its {@link PbxDiscovery}, its {@link CapabilityTracker}, and
+ * its state for health and metrics. The transcodable codecs are read at every AMI (re)connect, after
+ * {@code FullyBooted} and after every {@code Reload} event; in CLI mode at every listing.
  */
 public final class PbxWatch implements AmiConnection.Listener {
     private static final Logger LOG = Logger.getLogger(PbxWatch.class);
@@ -30,15 +35,21 @@ public final class PbxWatch implements AmiConnection.Listener {
     private final PbxDiscovery discovery;
     private final Vertx vertx;
     private final Consumer<Duration> cycleTimer;
+    private final CapabilityTracker capabilities;
     private final AtomicBoolean polling = new AtomicBoolean();
+    // AMI capability reads, on the connection's event loop: one at a time, a trigger during one runs another after it.
+    private boolean reading;
+    private String nextTrigger;
+    private boolean nextForced;
     private AmiConnection connection;
     private CliRunner cli;
     private volatile boolean up;
     private volatile String reason = "not started";
 
-    PbxWatch(String id, PbxDiscovery discovery, Vertx vertx, Consumer<Duration> cycleTimer) {
+    PbxWatch(String id, PbxDiscovery discovery, CapabilityTracker capabilities, Vertx vertx, Consumer<Duration> cycleTimer) {
         this.id = id;
         this.discovery = discovery;
+        this.capabilities = capabilities;
         this.vertx = vertx;
         this.cycleTimer = cycleTimer;
     }
@@ -75,6 +86,11 @@ public final class PbxWatch implements AmiConnection.Listener {
 
     public int contacts() {
         return discovery.contactCount();
+    }
+
+    /** The transcodable codecs last published for this PBX. */
+    public Optional<PbxCapabilities> capabilities() {
+        return capabilities.latest();
     }
 
     Future<Void> stop() {
@@ -141,8 +157,9 @@ public final class PbxWatch implements AmiConnection.Listener {
                 List<CliParsers.CliContact> contacts = CliParsers.contacts(output);
                 Map<String, Integer> channels = new LinkedHashMap<>();
                 endpoints.forEach(e -> channels.put(e.name(), e.channels()));
-                markUp();
+                boolean cameUp = markUp();
                 discovery.snapshot(CliParsers.resolve(contacts, endpoints), channels);
+                readCliCapabilities(cameUp);
                 return null;
             } catch (IOException e) {
                 markDown(e.getMessage());
@@ -151,11 +168,52 @@ public final class PbxWatch implements AmiConnection.Listener {
         }, false);
     }
 
-    private void markUp() {
-        if (!up) {
+    /** Without events, a CLI PBX is re-read at every listing; coming up counts as a reconnect. */
+    private void readCliCapabilities(boolean cameUp) {
+        String trigger = cameUp ? "connect" : "listing";
+        CodecCapabilities.read(command -> {
+            try {
+                return Future.succeededFuture(cli.run(command).lines().toList());
+            } catch (IOException e) {
+                return Future.failedFuture(e);
+            }
+        }).onSuccess(reading -> capabilities.reading(reading, cameUp, trigger))
+                .onFailure(e -> capabilities.failed(e.getMessage(), trigger));
+    }
+
+    /** Reads over AMI now, or right after the read in flight. */
+    private void readAmiCapabilities(String trigger, boolean force) {
+        if (reading) {
+            nextTrigger = trigger;
+            nextForced |= force;
+            return;
+        }
+        reading = true;
+        CodecCapabilities.read(connection::command).onComplete(result -> {
+            if (result.succeeded()) {
+                capabilities.reading(result.result(), force, trigger);
+            } else {
+                capabilities.failed(result.cause().getMessage(), trigger);
+            }
+            reading = false;
+            if (nextTrigger != null) {
+                String again = nextTrigger;
+                boolean forced = nextForced;
+                nextTrigger = null;
+                nextForced = false;
+                readAmiCapabilities(again, forced);
+            }
+        });
+    }
+
+    /** Returns whether the PBX was down before. */
+    private boolean markUp() {
+        boolean cameUp = !up;
+        if (cameUp) {
             LOG.infof("PBX %s: up", id);
         }
         up = true;
+        return cameUp;
     }
 
     private void markDown(String why) {
@@ -169,12 +227,18 @@ public final class PbxWatch implements AmiConnection.Listener {
         up = true;
         reason = null;
         poll();
+        readAmiCapabilities("connect", true);
     }
 
     @Override
     public void event(AmiMessage event) {
-        if ("ContactStatus".equalsIgnoreCase(event.event())) {
+        String name = String.valueOf(event.event());
+        if ("ContactStatus".equalsIgnoreCase(name)) {
             discovery.contactStatus(event);
+        } else if ("FullyBooted".equalsIgnoreCase(name)) {
+            readAmiCapabilities("FullyBooted", false);
+        } else if ("Reload".equalsIgnoreCase(name)) {
+            readAmiCapabilities("Reload of " + Validate.printable(String.valueOf(event.get("Module"))), false);
         }
     }
 

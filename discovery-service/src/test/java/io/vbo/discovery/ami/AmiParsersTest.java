@@ -2,8 +2,8 @@ package io.vbo.discovery.ami;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vbo.ami.AmiMessage;
 import io.vbo.discovery.service.Contact;
 import io.vbo.discovery.service.ContactAddress;
 import io.vbo.events.ContactStatus;
@@ -47,29 +47,12 @@ class AmiParsersTest {
     }
 
     @Test
-    void emptyListIsAnErrorWhoseMessageLosesTheStrayLineFeed() {
-        List<AmiMessage> messages = messages("ami-pjsipshowcontacts-empty.response.txt");
-        assertEquals(1, messages.size());
-        assertEquals("Error", messages.get(0).response());
-        assertEquals("No Contacts found", messages.get(0).get("Message"));
-        assertEquals("Unable to retrieve endpoint 9999",
-                messages("ami-pjsipshowendpoint-unknown.response.txt").get(0).get("Message"));
-    }
-
-    @Test
     void activeChannelsPerEndpoint() {
         assertEquals(Map.of("1001", 0, "1002", 0, "1003", 0),
                 AmiParsers.activeChannels(messages("ami-pjsipshowendpoints.response.txt")));
         AmiMessage busy = AmiMessage.parse(Transcripts.messages("ami-pjsipshowendpoints.response.txt").get(1)
                 .replace("ActiveChannels: 0", "ActiveChannels: 2"));
         assertEquals(Map.of("1001", 2), AmiParsers.activeChannels(List.of(busy)));
-    }
-
-    @Test
-    void commandOutputKeepsEveryOutputLine() {
-        AmiMessage reply = messages("ami-command-pjsip-show-contacts.response.txt").get(0);
-        assertEquals(10, reply.all("Output").size());
-        assertTrue(reply.all("Output").get(4).contains("1001/sip:1001-0x5644aa7f0270@10.231.1.2:5060"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.vbo.discovery.cli.CliRunner;
 import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointObserved;
+import io.vbo.events.PbxCapabilities;
 import io.vbo.testkit.ami.Transcripts;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -16,9 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,7 @@ class CliModeTest {
                 + "case \"$2\" in\n"
                 + "  'pjsip show contacts') cat '" + Transcripts.dir().resolve(contactsFile) + "' ;;\n"
                 + "  'pjsip show endpoints') cat '" + Transcripts.dir().resolve("cli-pjsip-show-endpoints.txt") + "' ;;\n"
+                + "  'core show translation') cat '" + Transcripts.dir().resolve("cli-core-show-translation.txt") + "' ;;\n"
                 + "esac\n"
                 + "echo 'Unable to connect to remote asterisk' >&2\n"
                 + "exit " + exitCode + "\n");
@@ -50,20 +52,25 @@ class CliModeTest {
         return script;
     }
 
-    private static void await(List<?> list, int size) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (list.size() < size && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
+    private static void await(List<?> list, int size) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> list.size() >= size);
+    }
+
+    private PbxWatch watch(List<EndpointEvent> published, List<PbxCapabilities> capabilities) {
+        return new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", published::add, Clock.systemUTC()),
+                new CapabilityTracker("pbx-cli", capabilities::add, Clock.systemUTC()), vertx, d -> { });
     }
 
     @Test
     void firstListingRunsAtOnceWithTheCommandAsAnArgumentList() throws Exception {
         List<EndpointEvent> published = new CopyOnWriteArrayList<>();
-        PbxWatch watch = new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", published::add, Clock.systemUTC()), vertx, d -> { });
+        List<PbxCapabilities> capabilities = new CopyOnWriteArrayList<>();
+        PbxWatch watch = watch(published, capabilities);
         watch.useCli(new CliRunner(fakeAsterisk("cli-pjsip-show-contacts-unavail.txt", 0).toString(), Duration.ofSeconds(10)));
         await(published, 3);
-        assertEquals(List.of("-rx", "pjsip show endpoints", "-rx", "pjsip show contacts"), Files.readAllLines(dir.resolve("args")));
+        await(capabilities, 1);
+        assertEquals(List.of("-rx", "pjsip show endpoints", "-rx", "pjsip show contacts", "-rx", "core show translation"),
+                Files.readAllLines(dir.resolve("args")));
         EndpointObserved unavailable = (EndpointObserved) published.get(1);
         assertEquals("1002", unavailable.endpoint());
         assertEquals("10.231.2.2", unavailable.address());
@@ -71,30 +78,50 @@ class CliModeTest {
         assertEquals(null, unavailable.rttMicros());
         assertEquals(676L, ((EndpointObserved) published.get(2)).rttMicros());
         assertTrue(watch.up());
+        PbxCapabilities read = capabilities.get(0);
+        assertEquals(List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm", "ilbc", "lpc10", "slin", "slin16",
+                "speex", "speex16", "speex32", "ulaw"), read.transcodable());
+        assertEquals(PbxCapabilities.SOURCE_TRANSLATION, read.source());
+        assertEquals("discovery-service", read.reportedBy());
+        assertEquals(read, watch.capabilities().orElseThrow());
+    }
+
+    @Test
+    void aCliWithoutTheTranslationTableFallsBackToTheModuleList() throws Exception {
+        List<PbxCapabilities> capabilities = new CopyOnWriteArrayList<>();
+        Path script = fakeAsterisk("cli-pjsip-show-contacts.txt", 0);
+        // This asterisk prints "No such command" for core show translation, and the captured module list.
+        Files.writeString(script, Files.readString(script).replace("'core show translation') cat '"
+                + Transcripts.dir().resolve("cli-core-show-translation.txt") + "' ;;",
+                "'core show translation') echo \"No such command 'core show translation'\" ;;\n"
+                + "  'module show like codec_') cat '" + Transcripts.dir().resolve("cli-module-show-like-codec.txt") + "' ;;"));
+        watch(new CopyOnWriteArrayList<>(), capabilities).useCli(new CliRunner(script.toString(), Duration.ofSeconds(10)));
+        await(capabilities, 1);
+        assertEquals(PbxCapabilities.SOURCE_MODULES, capabilities.get(0).source());
+        assertEquals(List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm", "ilbc", "lpc10", "slin", "slin16",
+                "speex", "speex16", "speex32", "ulaw"), capabilities.get(0).transcodable());
     }
 
     @Test
     void unrecognisedOutputIsAFailureNotAnEmptyPbx() throws Exception {
         List<EndpointEvent> published = new CopyOnWriteArrayList<>();
-        PbxWatch watch = new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", published::add, Clock.systemUTC()), vertx, d -> { });
+        PbxWatch watch = watch(published, new CopyOnWriteArrayList<>());
         watch.useCli(new CliRunner(fakeAsterisk("cli-pjsip-reload.txt", 0).toString(), Duration.ofSeconds(10)));
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!String.valueOf(watch.reason()).startsWith("unrecognised") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(watch.reason()).startsWith("unrecognised"));
         assertTrue(watch.reason().contains("No such command 'pjsip reload'"), watch.reason());
         assertEquals(List.of(), published);
     }
 
     @Test
     void failingCommandMarksThePbxDownWithItsError() throws Exception {
-        PbxWatch watch = new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", e -> { }, Clock.systemUTC()), vertx, d -> { });
-        watch.useCli(new CliRunner(fakeAsterisk("cli-pjsip-show-contacts.txt", 1).toString(), Duration.ofSeconds(10)));
+        List<PbxCapabilities> capabilities = new CopyOnWriteArrayList<>();
+        PbxWatch watch = watch(new CopyOnWriteArrayList<>(), capabilities);
+        Path asterisk = fakeAsterisk("cli-pjsip-show-contacts.txt", 1);
+        watch.useCli(new CliRunner(asterisk.toString(), Duration.ofSeconds(10)));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(watch.reason()).contains("exited with 1"));
         assertFalse(watch.up());
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!String.valueOf(watch.reason()).contains("exited with 1") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
-        assertTrue(watch.reason().contains("Unable to connect to remote asterisk"), watch.reason());
+        assertEquals("'" + asterisk + " -rx pjsip show endpoints' exited with 1: Unable to connect to remote asterisk",
+                watch.reason());
+        assertEquals(List.of(), capabilities);
     }
 }

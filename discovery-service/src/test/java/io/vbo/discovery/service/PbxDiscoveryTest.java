@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.vbo.discovery.ami.AmiMessage;
+import io.vbo.ami.AmiMessage;
 import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointGone;

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,6 +32,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * Stand-in for Asterisk 22's manager interface (AMI) on 127.0.0.1: answers with the bytes of the real captures in
@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * {@code Challenge}/MD5 {@code Key}) accepted or refused — a refused login gets {@code Authentication failed} and
  * the socket is closed; any other action before login gets {@code Permission denied} and the socket stays open;
  * sessions that log in with events on (any {@code Events} value but {@code off}) first get {@code FullyBooted} and
- * then every {@link #emitEvent emitted} event. {@code PJSIPShowAors} and
+ * then every {@link #emitEvent emitted} event ({@link #emitReload} and {@link #emitFullyBooted} replay the captured
+ * reload and restart events). {@code PJSIPShowAors} and
  * {@code PJSIPShowRegistrationInboundContactStatuses} replay their captures as they are (they do not follow
  * {@link #setContacts}). {@code Ping} and {@code Challenge} have no capture and use Asterisk's documented shape.
  *
@@ -227,14 +228,8 @@ public final class AmiTestServer implements AutoCloseable {
 
     /** Waits until {@code count} sessions receive events; fails after {@code timeout}. */
     public void awaitEventSessions(int count, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (eventSessions() < count) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("expected " + count + " AMI sessions with events on within " + timeout
-                        + ", have " + eventSessions());
-            }
-            sleep(Duration.ofMillis(20));
-        }
+        Awaitility.await(count + " AMI sessions with events on").atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> eventSessions() >= count);
     }
 
     /** Sends raw bytes (one or more complete AMI messages) to every session with events on; returns how many. */
@@ -246,6 +241,23 @@ public final class AmiTestServer implements AutoCloseable {
             }
         }
         return reached;
+    }
+
+    /**
+     * Emits the {@code Event: Reload} Asterisk sent after {@code module reload res_pjsip.so}
+     * ({@code ami-session-reload-events.received.raw.txt}) with {@code Module:} set; returns the sessions reached.
+     */
+    public int emitReload(String module) {
+        return emitEvent(replaceField(Transcripts.message("ami-session-reload-events.received.raw.txt", "Event: Reload"),
+                "Module", module));
+    }
+
+    /**
+     * Emits the {@code Event: FullyBooted} of a freshly restarted Asterisk ({@code Uptime: 0},
+     * {@code ami-session-fullybooted-after-restart.received.raw.txt}); returns the sessions reached.
+     */
+    public int emitFullyBooted() {
+        return emitEvent(Transcripts.message("ami-session-fullybooted-after-restart.received.raw.txt", "Event: FullyBooted"));
     }
 
     /** Emits a {@code ContactStatus} event for the current contact of {@code aor}; returns the sessions reached. */
@@ -273,8 +285,10 @@ public final class AmiTestServer implements AutoCloseable {
 
     /**
      * The captured reply of a CLI command: {@code module reload res_pjsip.so}, {@code pjsip show contacts},
-     * {@code pjsip show endpoint 1001}, {@code core show version}, {@code core reload} (no output); anything else is
-     * answered like the unknown {@code pjsip reload}.
+     * {@code pjsip show endpoint 1001}, {@code core show version}, {@code core reload} (no output),
+     * {@code core show translation} and {@code module show like codec_} (a stock Asterisk 22: no opus, no g729);
+     * anything else is answered like the unknown {@code pjsip reload}. A test changes the translator table with
+     * {@link #onCommand}, e.g. {@code onCommand(c -> c.equals("core show translation") ? CommandReply.ok(lines) : null)}.
      */
     public static CommandReply defaultCommandReply(String command) {
         return switch (command.strip()) {
@@ -283,6 +297,8 @@ public final class AmiTestServer implements AutoCloseable {
             case "pjsip show endpoint 1001" -> CommandReply.transcript("ami-command-pjsip-show-endpoint-1001.response.txt");
             case "core show version" -> new CommandReply(true, Transcripts.lines("cli-core-show-version.txt"));
             case "core reload" -> CommandReply.ok();
+            case "core show translation" -> CommandReply.transcript("ami-command-core-show-translation.response.txt");
+            case "module show like codec_" -> CommandReply.transcript("ami-command-module-show-like-codec.response.txt");
             default -> CommandReply.unknownCommand(command.strip());
         };
     }

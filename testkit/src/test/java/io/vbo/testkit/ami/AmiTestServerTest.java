@@ -213,6 +213,53 @@ class AmiTestServerTest {
         }
     }
 
+    @Test
+    void replaysTheCapturedCodecsSessionByteForByte() throws IOException {
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt").replace("ActionID: login-1", "ActionID: login-codecs"));
+            client.send(Transcripts.text("ami-command-core-show-translation.request.txt"));
+            client.send(Transcripts.text("ami-command-module-show-like-codec.request.txt"));
+            client.send(Transcripts.text("ami-logoff.request.txt").replace("ActionID: logoff-1", "ActionID: logoff-codecs"));
+            assertEquals(Transcripts.text("ami-session-command-codecs.received.raw.txt"), client.readUntilClosed());
+        }
+        assertEquals(List.of("core show translation", "module show like codec_"),
+                server.requests("Command").stream().map(r -> r.header("Command")).toList());
+    }
+
+    @Test
+    void aTestReplacesTheTranslationTable() throws IOException {
+        server.onCommand(cli -> cli.equals("core show translation") ? CommandReply.ok("  opus", " opus -") : null);
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            client.send(Transcripts.text("ami-command-core-show-translation.request.txt"));
+            client.send(Transcripts.text("ami-command-module-show-like-codec.request.txt"));
+            client.send(Transcripts.text("ami-logoff.request.txt"));
+            String all = client.readUntilClosed();
+            assertTrue(all.contains("Response: Success\r\nActionID: cmd-translation-1\r\nMessage: Command output follows\r\n"
+                    + "Output:   opus\r\nOutput:  opus -\r\n\r\n"), all);
+            assertTrue(all.contains(Transcripts.text("ami-command-module-show-like-codec.response.txt")), all);
+        }
+    }
+
+    @Test
+    void reloadAndFullyBootedAreEmittedWithTheCapturedBytes() throws IOException {
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt").replace("Events: off", "Events: system"));
+            String head = Transcripts.text("ami-banner.txt") + Transcripts.text("ami-login-success.response.txt")
+                    + Transcripts.message("ami-events-session.received.raw.txt", "Event: FullyBooted");
+            assertEquals(head, client.read(head.length()));
+            server.awaitEventSessions(1, Duration.ofSeconds(5));
+            assertEquals(1, server.emitReload("res_pjsip.so"));
+            String reload = "Event: Reload\r\nPrivilege: system,all\r\nModule: res_pjsip.so\r\nStatus: 0\r\n\r\n";
+            assertEquals(reload, client.readMessage());
+            assertEquals(1, server.emitReload("codec_opus.so"));
+            assertEquals(reload.replace("res_pjsip.so", "codec_opus.so"), client.readMessage());
+            assertEquals(1, server.emitFullyBooted());
+            assertEquals("Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 0\r\nLastReload: 0\r\n"
+                    + "Status: Fully Booted\r\n\r\n", client.readMessage());
+        }
+    }
+
     /** A raw socket client: sends bytes, reads bytes. */
     private static final class Client implements AutoCloseable {
         private final Socket socket;

@@ -1,4 +1,4 @@
-package io.vbo.discovery.ami;
+package io.vbo.ami;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.vbo.discovery.ami;
+package io.vbo.ami;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +16,22 @@ public record AmiMessage(List<Map.Entry<String, String>> headers) {
     /**
      * Parses one message block (without its terminating blank line). Lines without a colon are skipped, and values
      * are stripped, so Asterisk's stray LF before a terminator ({@code No Contacts found\n}) does not leak into a value.
+     * An {@code Output:} value loses only the one space after the colon and trailing white space: it is a CLI line,
+     * whose leading spaces are its columns.
      */
     public static AmiMessage parse(String block) {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (String line : block.split("\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.add(Map.entry(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
+                String name = line.substring(0, colon).strip();
+                String value = line.substring(colon + 1);
+                if (name.equalsIgnoreCase("Output")) {
+                    value = (value.startsWith(" ") ? value.substring(1) : value).stripTrailing();
+                } else {
+                    value = value.strip();
+                }
+                headers.add(Map.entry(name, value));
             }
         }
         return new AmiMessage(headers);

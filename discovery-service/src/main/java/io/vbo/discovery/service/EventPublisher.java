@@ -3,6 +3,7 @@ package io.vbo.discovery.service;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vbo.events.EndpointEvent;
+import io.vbo.events.PbxCapabilities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
@@ -12,32 +13,49 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-/** Sends endpoint events to {@code vbo.endpoints}, keyed {@code pbxId/endpoint}, and counts them per PBX and type. */
+/**
+ * Sends endpoint events to {@code vbo.endpoints} (keyed {@code pbxId/endpoint}) and capabilities to
+ * {@code vbo.pbx-capabilities} (keyed {@code pbxId}), and counts them per PBX and type.
+ */
 @ApplicationScoped
-public class EndpointPublisher {
-    private static final Logger LOG = Logger.getLogger(EndpointPublisher.class);
+public class EventPublisher {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
     // A cycle of a large PBX publishes thousands of events at once; they are bounded by the contacts listed, so an
     // unbounded buffer never grows past one cycle's worth and a burst is never refused.
     @Inject
     @Channel("endpoints")
     @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-    Emitter<EndpointEvent> emitter;
+    Emitter<EndpointEvent> endpoints;
+
+    // One message per PBX per (re)connect or reload.
+    @Inject
+    @Channel("pbx-capabilities")
+    @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+    Emitter<PbxCapabilities> capabilities;
 
     @Inject
     MeterRegistry registry;
 
     /** Non-blocking: safe on an AMI event loop. */
     public void publish(EndpointEvent event) {
-        String type = event.getClass().getSimpleName();
-        Message<EndpointEvent> message = Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+        send(endpoints, event, event.key(), event.pbxId(), event.getClass().getSimpleName());
+    }
+
+    /** Non-blocking: safe on an AMI event loop. */
+    public void publish(PbxCapabilities event) {
+        send(capabilities, event, event.key(), event.pbxId(), "PbxCapabilities");
+    }
+
+    private <T> void send(Emitter<T> emitter, T event, String key, String pbxId, String type) {
+        Message<T> message = Message.of(event)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
                 .withAck(() -> {
-                    registry.counter("vbo.discovery.published", "pbx", event.pbxId(), "type", type).increment();
+                    registry.counter("vbo.discovery.published", "pbx", pbxId, "type", type).increment();
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
-                    LOG.errorf(failure, "could not publish %s for %s to Kafka", type, event.key());
+                    LOG.errorf(failure, "could not publish %s for %s to Kafka", type, key);
                     return CompletableFuture.completedFuture(null);
                 });
         emitter.send(message);

@@ -1,4 +1,4 @@
-package io.vbo.discovery.ami;
+package io.vbo.ami;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,9 +12,12 @@ import io.vertx.core.parsetools.RecordParser;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * One long-lived AMI session with one PBX, on one Vert.x event loop: connect, check the banner, {@code Login}, then
- * actions matched to their answers by ActionID and unsolicited events handed to the {@link Listener}.
+ * One AMI session with one PBX, on one Vert.x event loop: connect, check the banner, log in with the MD5 challenge
+ * ({@code Challenge} then {@code Login} with {@code Key: md5(challenge + secret)}, so the secret never crosses the
+ * wire), then actions matched to their answers by ActionID and unsolicited events handed to the {@link Listener}.
+ *
+ * <p>Two ways to use it: {@link #start()} keeps a long-lived session that reconnects by itself (discovery-service);
+ * {@link #open(Vertx, Settings)} makes one attempt and never reconnects, for request/response users ({@link AmiClient}
+ * wraps it in blocking calls).
  *
  * <p>Any socket error, refused connection, close by the PBX or unanswered action takes the session down and schedules
  * a reconnect with capped exponential backoff (with jitter, so a fleet does not reconnect in step); a refused login
@@ -48,7 +56,7 @@ public final class AmiConnection {
         /** An event that answers no pending action. */
         void event(AmiMessage event);
 
-        /** The session went down; a reconnect is scheduled after {@code retryIn}. */
+        /** The session went down; a reconnect is scheduled after {@code retryIn} ({@code null}: no reconnect). */
         void down(String reason, Duration retryIn);
     }
 
@@ -62,6 +70,32 @@ public final class AmiConnection {
     public record Settings(String name, String host, int port, String username, String secret, String events,
             Duration connectTimeout, Duration actionTimeout, Duration initialBackoff, Duration maxBackoff,
             Duration authFailureRetry) {
+        /**
+         * Events off, 5 s to connect, 15 s per action, reconnect after 1 s doubling up to 60 s, 5 min after a refused
+         * login: discovery's defaults.
+         */
+        public static Settings of(String name, String host, int port, String username, String secret) {
+            return new Settings(name, host, port, username, secret, "off", Duration.ofSeconds(5), Duration.ofSeconds(15),
+                    Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5));
+        }
+
+        /** The login's {@code Events:} value. */
+        public Settings withEvents(String newEvents) {
+            return new Settings(name, host, port, username, secret, newEvents, connectTimeout, actionTimeout,
+                    initialBackoff, maxBackoff, authFailureRetry);
+        }
+
+        public Settings withTimeouts(Duration newConnectTimeout, Duration newActionTimeout) {
+            return new Settings(name, host, port, username, secret, events, newConnectTimeout, newActionTimeout,
+                    initialBackoff, maxBackoff, authFailureRetry);
+        }
+
+        public Settings withBackoff(Duration newInitialBackoff, Duration newMaxBackoff, Duration newAuthFailureRetry) {
+            return new Settings(name, host, port, username, secret, events, connectTimeout, actionTimeout,
+                    newInitialBackoff, newMaxBackoff, newAuthFailureRetry);
+        }
+
+        // The secret stays out of every log line and exception message.
         @Override
         public String toString() {
             return "Settings[" + name + " " + username + "@" + host + ":" + port + "]";
@@ -73,6 +107,7 @@ public final class AmiConnection {
     private final NetClient client;
     private final Settings settings;
     private final Listener listener;
+    private final boolean reconnect;
     private final Map<String, Pending> pending = new HashMap<>();
 
     private NetSocket socket;
@@ -88,8 +123,14 @@ public final class AmiConnection {
     private volatile State state = State.CONNECTING;
     private volatile String reason = "connecting";
 
+    /** A long-lived session: call {@link #start()}; it reconnects until {@link #stop()}. */
     public AmiConnection(Vertx vertx, Settings settings, Listener listener) {
+        this(vertx, settings, listener, true);
+    }
+
+    private AmiConnection(Vertx vertx, Settings settings, Listener listener, boolean reconnect) {
         this.vertx = vertx;
+        this.reconnect = reconnect;
         this.context = vertx.getOrCreateContext();
         this.settings = settings;
         this.listener = listener;
@@ -101,6 +142,34 @@ public final class AmiConnection {
 
     public void start() {
         context.runOnContext(v -> connect());
+    }
+
+    /**
+     * One attempt, no reconnect: the future completes once logged in, or fails with the reason (refused connection,
+     * {@code authentication failed (...)}, timeout). Events arriving later are ignored; close it with {@link #stop()}.
+     */
+    public static Future<AmiConnection> open(Vertx vertx, Settings settings) {
+        Promise<AmiConnection> opened = Promise.promise();
+        AmiConnection[] self = new AmiConnection[1];
+        self[0] = new AmiConnection(vertx, settings, new Listener() {
+            @Override
+            public void connected() {
+                opened.tryComplete(self[0]);
+            }
+
+            @Override
+            public void event(AmiMessage event) {
+                // a one-shot user asks; it does not listen
+            }
+
+            @Override
+            public void down(String reason, Duration retryIn) {
+                opened.tryFail(new AmiException("AMI " + settings.name() + " (" + settings.host() + ":" + settings.port()
+                        + "): " + reason));
+            }
+        }, false);
+        self[0].start();
+        return opened.future();
     }
 
     /** Logs off politely when possible and stops reconnecting. */
@@ -144,6 +213,18 @@ public final class AmiConnection {
     /** Sends a list action ({@code PJSIPShowContacts}, ...) and collects its events up to {@code EventList: Complete}. */
     public Future<AmiReply> list(String action, Map<String, String> headers) {
         return send(action, headers, true);
+    }
+
+    /**
+     * Runs a CLI command ({@code Action: Command}) and returns its {@code Output:} lines as the CLI prints them.
+     * Asterisk answers an unknown or failing command with {@code Response: Error} and the same shape: that fails with
+     * an {@link AmiException} naming the command and its output.
+     */
+    public Future<List<String>> command(String cli) {
+        return action("Command", Map.of("Command", cli)).compose(reply -> reply.success()
+                ? Future.succeededFuture(reply.output())
+                : Future.failedFuture(new AmiException("'" + cli + "' answered " + reply.response().response() + ": "
+                        + (reply.output().isEmpty() ? reply.message() : String.join(" / ", reply.output())))));
     }
 
     private Future<AmiReply> send(String action, Map<String, String> headers, boolean list) {
@@ -262,9 +343,25 @@ public final class AmiConnection {
     }
 
     private void login() {
+        Promise<AmiReply> challenge = Promise.promise();
+        write("Challenge", Map.of("AuthType", "MD5"), false, challenge);
+        challenge.future().onSuccess(reply -> {
+            String nonce = reply.response().get("Challenge");
+            if (!reply.success() || nonce == null || nonce.isEmpty()) {
+                authFailed = true;
+                closeWith("authentication failed (MD5 challenge refused: "
+                        + printable(String.valueOf(reply.message())) + ")");
+                return;
+            }
+            loginWithKey(nonce);
+        });
+    }
+
+    private void loginWithKey(String nonce) {
         Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("AuthType", "MD5");
         headers.put("Username", settings.username());
-        headers.put("Secret", settings.secret());
+        headers.put("Key", md5Hex(nonce + settings.secret()));
         headers.put("Events", settings.events());
         Promise<AmiReply> promise = Promise.promise();
         write("Login", headers, false, promise);
@@ -346,6 +443,12 @@ public final class AmiConnection {
     private void down(String why) {
         state = State.DOWN;
         reason = why;
+        if (!reconnect) {
+            stopped = true;
+            client.close();
+            safely(() -> listener.down(why, null));
+            return;
+        }
         Duration retryIn = authFailed ? settings.authFailureRetry() : backoff(failures++);
         reconnectTimer = vertx.setTimer(Math.max(1, retryIn.toMillis()), t -> connect());
         safely(() -> listener.down(why, retryIn));
@@ -379,6 +482,15 @@ public final class AmiConnection {
             return "unknown host " + settings.host();
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /** Asterisk's MD5 login key: lower-case hex of MD5(challenge + secret), bytes as ISO-8859-1 like the wire. */
+    static String md5Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
+        }
     }
 
     static String printable(String text) {

@@ -1,10 +1,15 @@
-package io.vbo.discovery.ami;
+package io.vbo.ami;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vbo.testkit.FreePorts;
+import io.vbo.testkit.ami.AmiRequest;
 import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.testkit.ami.CommandReply;
+import io.vbo.testkit.ami.Transcripts;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class AmiConnectionTest {
     private final Vertx vertx = Vertx.vertx();
     private final List<String> downs = new CopyOnWriteArrayList<>();
+    private final List<Duration> retries = new CopyOnWriteArrayList<>();
     private final List<AmiMessage> events = new CopyOnWriteArrayList<>();
     private final List<Instant> logins = new CopyOnWriteArrayList<>();
     private AmiTestServer server;
@@ -53,20 +60,16 @@ class AmiConnectionTest {
             @Override
             public void down(String reason, Duration retryIn) {
                 downs.add(reason);
+                retries.add(retryIn);
             }
         });
         connection.start();
         return connection;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     private static AmiReply get(io.vertx.core.Future<AmiReply> future) throws Exception {
@@ -105,9 +108,52 @@ class AmiConnectionTest {
         await("refused login", () -> !downs.isEmpty());
         assertTrue(downs.get(0).startsWith("authentication failed"), downs.get(0));
         assertEquals(AmiConnection.State.DOWN, connection.state());
-        // With a 100 ms backoff a plain reconnect loop would have logged in ~10 more times by now.
-        Thread.sleep(1500);
-        assertEquals(1, server.loginAttempts());
+        assertEquals(Duration.ofMinutes(5), retries.get(0));
+        // With a 100 ms backoff a plain reconnect loop would log in ~10 more times in 1.5 s.
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> server.loginAttempts() == 1);
+    }
+
+    @Test
+    void loginUsesTheMd5ChallengeAndNeverSendsTheSecret() throws Exception {
+        server = AmiTestServer.start();
+        connect(server.port(), "vbo-secret", Duration.ofSeconds(5));
+        await("login", () -> logins.size() == 1);
+        List<AmiRequest> sent = server.requests();
+        assertEquals(List.of("Challenge", "Login"), sent.stream().map(AmiRequest::action).toList());
+        assertEquals("MD5", sent.get(0).header("AuthType"));
+        AmiRequest login = sent.get(1);
+        assertEquals(List.of("Action", "ActionID", "AuthType", "Username", "Key", "Events"), List.copyOf(login.headers().keySet()));
+        assertEquals("MD5", login.header("AuthType"));
+        assertEquals("vbo", login.header("Username"));
+        assertTrue(login.header("Key").matches("[0-9a-f]{32}"), login.header("Key"));
+        assertNull(login.header("Secret"));
+        assertTrue(sent.stream().flatMap(r -> r.headers().values().stream()).noneMatch(v -> v.contains("vbo-secret")),
+                "the secret was sent in clear: " + sent);
+    }
+
+    @Test
+    void md5KeyIsAsteriskS() {
+        // md5("1234567890" + "vbo-secret"), computed with `printf %s 1234567890vbo-secret | md5sum`.
+        assertEquals("8ca4ba3d7a9e627cef51586b686ed1ee", AmiConnection.md5Hex("1234567890vbo-secret"));
+    }
+
+    @Test
+    void commandReturnsTheOutputLinesAndAnErrorFails() throws Exception {
+        server = AmiTestServer.start();
+        connect(server.port(), "vbo-secret", Duration.ofSeconds(5));
+        await("login", () -> logins.size() == 1);
+        List<String> table = connection.command("core show translation").toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(Transcripts.lines("cli-core-show-translation.txt"), table);
+        assertEquals("core show translation", server.requests("Command").get(0).header("Command"));
+        Exception unknown = assertThrows(Exception.class, () -> connection.command("pjsip reload").toCompletionStage()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals("'pjsip reload' answered Error: No such command 'pjsip reload' (type 'core show help pjsip reload'"
+                + " for other possible commands)", unknown.getCause().getMessage());
+        server.onCommand(cli -> CommandReply.ok());
+        assertEquals(List.of(), connection.command("core reload").toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
     }
 
     @Test
@@ -116,6 +162,11 @@ class AmiConnectionTest {
         connect(port, "vbo-secret", Duration.ofSeconds(5));
         await("three refusals", () -> downs.size() >= 3);
         assertTrue(downs.get(0).startsWith("connection refused"), downs.get(0));
+        // 100 ms doubling, capped at 400 ms, each ±20 %: 80-120, 160-240, 320-400 ms.
+        List<Duration> first = List.copyOf(retries.subList(0, 3));
+        assertTrue(first.get(0).toMillis() >= 80 && first.get(0).toMillis() <= 120, first.toString());
+        assertTrue(first.get(1).toMillis() >= 160 && first.get(1).toMillis() <= 240, first.toString());
+        assertTrue(first.get(2).toMillis() >= 320 && first.get(2).toMillis() <= 400, first.toString());
         server = AmiTestServer.start(AmiTestServer.Options.defaults().withPort(port));
         await("login once the PBX is back", () -> connection.state() == AmiConnection.State.CONNECTED);
         assertEquals(1, server.loginAttempts());
@@ -128,9 +179,9 @@ class AmiConnectionTest {
         await("login", () -> logins.size() == 1);
         server.responseDelay(Duration.ofMillis(500));
         io.vertx.core.Future<AmiReply> pending = connection.list("PJSIPShowContacts", Map.of());
-        Thread.sleep(100);
+        await("the action reached the server", () -> !server.requests("PJSIPShowContacts").isEmpty());
         server.closeConnections();
-        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> get(pending));
+        Exception failure = assertThrows(Exception.class, () -> get(pending));
         assertTrue(failure.getCause() instanceof AmiException, failure.toString());
         server.responseDelay(Duration.ZERO);
         await("second login", () -> logins.size() == 2);
@@ -144,7 +195,7 @@ class AmiConnectionTest {
         connect(server.port(), "vbo-secret", Duration.ofMillis(300));
         await("login", () -> logins.size() == 1);
         server.responseDelay(Duration.ofSeconds(2));
-        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        Exception failure = assertThrows(Exception.class,
                 () -> get(connection.list("PJSIPShowContacts", Map.of())));
         assertTrue(failure.getCause().getMessage().startsWith("timeout"), failure.toString());
         await("down", () -> !downs.isEmpty());

@@ -1,4 +1,4 @@
-package io.vbo.discovery.ami;
+package io.vbo.ami;
 
 import java.util.List;
 
@@ -17,5 +17,10 @@ public record AmiReply(AmiMessage response, List<AmiMessage> events) {
 
     public String message() {
         return response.get("Message");
+    }
+
+    /** The {@code Output:} lines of a {@code Command} response, as the CLI prints them. */
+    public List<String> output() {
+        return response.all("Output");
     }
 }
