@@ -35,6 +35,7 @@ final class DocumentedMetrics {
             new Metric("vbo.policy.decisions", Type.COUNTER, "policy-service"),
             new Metric("vbo.policy.estimate.bps", Type.GAUGE, "policy-service"),
             new Metric("vbo.policy.tier.rank", Type.GAUGE, "policy-service"),
+            new Metric("vbo.policy.no.codec.fits", Type.GAUGE, "policy-service"),
             new Metric("vbo.policy.results.stored", Type.COUNTER, "policy-service"),
             new Metric("vbo.writer.applies", Type.COUNTER, "config-writer-service"),
             new Metric("vbo.writer.reloads", Type.COUNTER, "config-writer-service"),

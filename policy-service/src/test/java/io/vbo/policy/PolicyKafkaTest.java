@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
+import io.vbo.events.EndpointCeiling;
 import io.vbo.events.EventJson;
 import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
@@ -66,6 +67,15 @@ class PolicyKafkaTest {
         kafka.send(Topics.PROBE_RESULTS, result.key(), EventJson.toJson(result));
     }
 
+    /** The writer's report of an endpoint's own allow list, which the policy needs before it decides. */
+    private void ceiling(String endpoint, String... codecs) {
+        EndpointCeiling c = new EndpointCeiling(1, "kt", endpoint, List.of(codecs), EndpointCeiling.Source.FILE,
+                Instant.now());
+        kafka.send(Topics.ENDPOINT_CEILINGS, c.key(), EventJson.toJson(c));
+        TestData.await("ceiling of kt/" + endpoint + " stored", WAIT, () -> rows(
+                "select count(*) from endpoint_ceiling where pbx_id = 'kt' and endpoint = ?", endpoint) == 1);
+    }
+
     private long rows(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -92,6 +102,7 @@ class PolicyKafkaTest {
     void resultsAreStoredAndOneDecisionIsPublished() {
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         try (KafkaTestClient.Reader decisions = kafka.reader(Topics.CODEC_DECISIONS)) {
+            ceiling("2001", "ulaw", "alaw", "g722", "gsm");
             send(TestData.ok("kt", "2001", Direction.DOWNLINK, 2_000_000, t));
             send(TestData.ok("kt", "2001", Direction.UPLINK, 1_500_000, t.plusSeconds(4)));
             send(TestData.failed("kt", "2001", ProbeResult.Outcome.UNREACHABLE, t.plusSeconds(8)));
@@ -99,20 +110,20 @@ class PolicyKafkaTest {
 
             List<ConsumerRecord<String, String>> out = decisions.await(1, r -> "kt/2001".equals(r.key()), WAIT);
             CodecDecision decision = EventJson.fromJson(out.get(0).value(), CodecDecision.class);
-            assertEquals("high", decision.tier());
-            assertEquals(List.of("ulaw", "alaw", "opus", "g729", "gsm"), decision.codecs());
+            assertEquals("109.0k", decision.tier());
+            assertEquals(List.of("g722", "ulaw", "alaw", "gsm"), decision.codecs());
             assertEquals("overhead-aware", decision.reason().preset());
-            assertEquals(109_000L, decision.reason().thresholdsBps().get("high"));
+            assertEquals(109_000L, decision.reason().thresholdsBps().get("ulaw"));
             assertEquals(1, decisions.drain(Duration.ofSeconds(2)).stream().filter(r -> "kt/2001".equals(r.key())).count(),
                     "the uplink result kept the tier and the failure changes nothing: one decision");
             assertEquals(1, rows("select count(*) from decision where pbx_id = 'kt' and endpoint = '2001' "
                     + "and published_at is not null"));
 
             kafka.send(Topics.CONFIG_APPLIED, "kt/2001", EventJson.toJson(new ConfigApplied(1, decision.decisionId(),
-                    "kt", "2001", ConfigApplied.Status.APPLIED, List.of("ulaw", "alaw", "opus", "g729", "gsm"), null,
+                    "kt", "2001", ConfigApplied.Status.APPLIED, List.of("g722", "ulaw", "alaw", "gsm"), null,
                     Instant.now())));
             TestData.await("applied status recorded", WAIT, () -> rows("select count(*) from decision where "
-                    + "decision_id = ? and applied_status = 'APPLIED' and applied_codecs = 'ulaw,alaw,opus,g729,gsm'",
+                    + "decision_id = ? and applied_status = 'APPLIED' and applied_codecs = 'g722,ulaw,alaw,gsm'",
                     decision.decisionId()) == 1);
         }
     }
@@ -157,6 +168,7 @@ class PolicyKafkaTest {
         try (KafkaTestClient.Reader deadLetters = kafka.reader(Topics.DEAD_LETTER);
                 Connection admin = dataSource.getConnection();
                 Statement st = admin.createStatement()) {
+            ceiling("2004", "ulaw", "gsm");
             // Every insert fails while the table is away, exactly like an unreachable database for the ingest path.
             st.execute("alter table measurement rename to measurement_away");
             ProbeResult first = TestData.ok("kt", "2004", Direction.DOWNLINK, 90_000, Instant.now());

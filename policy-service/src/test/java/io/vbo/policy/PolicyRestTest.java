@@ -16,11 +16,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.vbo.events.CodecDecision;
+import io.vbo.events.EndpointCeiling;
 import io.vbo.events.EventJson;
 import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.Topics;
 import io.vbo.policy.repository.MeasurementEntity;
+import io.vbo.policy.service.CeilingService;
 import io.vbo.policy.service.IngestService;
 import io.vbo.policy.service.RetentionJob;
 import io.vbo.testkit.KafkaBrokerResource;
@@ -52,6 +54,8 @@ class PolicyRestTest {
     @Inject
     IngestService ingest;
     @Inject
+    CeilingService ceilings;
+    @Inject
     RetentionJob retention;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -66,6 +70,12 @@ class PolicyRestTest {
 
     @BeforeAll
     void seed() {
+        // The config writer's ceilings arrive before the first results; PBX rt never reports its capabilities, so
+        // the stock Asterisk 22 set is assumed (no opus, no g729): candidates g722, ulaw, alaw (109 kbit/s), gsm (45.5).
+        for (String endpoint : List.of("3001", "3002", "3003", "3004")) {
+            ceilings.record(new EndpointCeiling(1, PBX, endpoint, List.of("ulaw", "alaw", "g722", "gsm", "opus", "g729"),
+                    EndpointCeiling.Source.FILE, T0));
+        }
         List<ProbeResult> results = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             Direction d = i % 2 == 0 ? Direction.DOWNLINK : Direction.UPLINK;
@@ -88,16 +98,23 @@ class PolicyRestTest {
                 .put("/api/v1/endpoints/rt/3001/pin").then().statusCode(403);
         viewer().delete("/api/v1/endpoints/rt/3001/pin").then().statusCode(403);
         viewer().get("/api/v1/policy").then().statusCode(200).body("preset", equalTo("overhead-aware"))
-                .body("tiers[0].name", equalTo("high")).body("tiers[0].thresholdBps", equalTo(109000))
-                .body("codecs.find { it.name == 'g729' }.wireBps", equalTo(31200));
+                .body("tiers", hasSize(0)).body("qualityOrder[0]", equalTo("g722"))
+                .body("codecs.find { it.name == 'g729' }.wireBps", equalTo(31200))
+                .body("codecs.find { it.name == 'g729' }.needBps", equalTo(39000))
+                .body("codecs.find { it.name == 'opus' }.wireBps", equalTo(74400))
+                .body("assumedTranscodable", equalTo(List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm", "ilbc",
+                        "lpc10", "slin", "slin16", "speex", "speex16", "speex32", "ulaw")));
     }
 
     @Test
     void listsEndpointsWithFiltersAndPages() {
         viewer().get("/api/v1/endpoints?pbx=rt").then().statusCode(200).body("items", hasSize(4));
-        viewer().get("/api/v1/endpoints?pbx=rt&tier=low").then().statusCode(200)
+        viewer().get("/api/v1/endpoints?pbx=rt&tier=no-codec-fits").then().statusCode(200)
                 .body("items", hasSize(1)).body("items[0].endpoint", equalTo("3002"))
-                .body("items[0].codecs[0]", equalTo("ilbc"));
+                .body("items[0].codecs", equalTo(List.of("gsm"))).body("items[0].status", equalTo("NO_CODEC_FITS"))
+                .body("items[0].noCodecFits", equalTo(true));
+        viewer().get("/api/v1/endpoints?pbx=rt&status=no_codec_fits").then().statusCode(200)
+                .body("items.endpoint", equalTo(List.of("3002")));
         viewer().get("/api/v1/endpoints?pbx=rt&status=unmeasured").then().statusCode(200)
                 .body("items", hasSize(1)).body("items[0].endpoint", equalTo("3004"))
                 .body("items[0].tier", nullValue());
@@ -110,7 +127,13 @@ class PolicyRestTest {
     @Test
     void oneEndpointWithItsLatestEstimate() {
         viewer().get("/api/v1/endpoints/rt/3001").then().statusCode(200)
-                .body("tier", equalTo("high")).body("status", equalTo("MEASURED"))
+                .body("tier", equalTo("109.0k")).body("status", equalTo("MEASURED"))
+                .body("codecs", equalTo(List.of("g722", "ulaw", "alaw", "gsm")))
+                .body("ceiling", equalTo(List.of("ulaw", "alaw", "g722", "gsm", "opus", "g729")))
+                .body("ceilingSource", equalTo("FILE")).body("noCodecFits", equalTo(false))
+                .body("transcodable", hasSize(14))
+                .body("excluded.codec", equalTo(List.of("opus", "g729")))
+                .body("excluded.cause", equalTo(List.of("NOT_TRANSCODABLE", "NOT_TRANSCODABLE")))
                 .body("estimateBps", equalTo(142100)).body("downlinkBps", equalTo(142200)).body("uplinkBps", equalTo(142100)).body("lastOutcome", equalTo("TIMEOUT"))
                 .body("consecutiveFailures", equalTo(1));
     }
@@ -193,31 +216,33 @@ class PolicyRestTest {
             admin().contentType("application/json").body(Map.of("codecs", List.of("g729", "ulaw")))
                     .put("/api/v1/endpoints/rt/3003/pin").then().statusCode(200)
                     .body("tier", equalTo("pinned")).body("codecs", equalTo(List.of("g729", "ulaw")))
-                    .body("previousTier", equalTo("medium")).body("cause", equalTo("PIN"));
+                    .body("previousTier", equalTo("45.5k")).body("cause", equalTo("PIN"));
             viewer().get("/api/v1/endpoints/rt/3003").then().body("tier", equalTo("pinned"))
-                    .body("pinned", equalTo(true)).body("policyTier", equalTo("medium")).body("pinnedBy", equalTo("admin"));
+                    .body("pinned", equalTo(true)).body("policyTier", equalTo("45.5k")).body("pinnedBy", equalTo("admin"));
             Instant later = T0.plus(2, ChronoUnit.HOURS);
             ingest.ingest(List.of(TestData.ok(PBX, "3003", Direction.DOWNLINK, 10_000, later),
                     TestData.ok(PBX, "3003", Direction.DOWNLINK, 10_000, later.plusSeconds(60))));
             viewer().get("/api/v1/endpoints/rt/3003").then().body("tier", equalTo("pinned"))
-                    .body("policyTier", equalTo("low"));
+                    .body("policyTier", equalTo("no-codec-fits"));
 
             admin().delete("/api/v1/endpoints/rt/3003/pin").then().statusCode(200)
-                    .body("tier", equalTo("low")).body("cause", equalTo("UNPIN")).body("previousTier", equalTo("pinned"));
+                    .body("tier", equalTo("no-codec-fits")).body("cause", equalTo("UNPIN"))
+                    .body("previousTier", equalTo("pinned")).body("noCodecFits", equalTo(true))
+                    .body("ceiling", hasSize(6));
             admin().delete("/api/v1/endpoints/rt/3003/pin").then().statusCode(204);
 
             List<CodecDecision> published = decisions.await(3, r -> "rt/3003".equals(r.key()), Duration.ofSeconds(30))
                     .stream().map(r -> EventJson.fromJson(r.value(), CodecDecision.class)).toList();
-            assertEquals(List.of("medium", "pinned", "low"), published.stream().map(CodecDecision::tier).toList(),
+            assertEquals(List.of("45.5k", "pinned", "no-codec-fits"), published.stream().map(CodecDecision::tier).toList(),
                     "the policy's own downgrade while pinned was not published");
             assertEquals(List.of("g729", "ulaw"), published.get(1).codecs());
 
             viewer().get("/api/v1/endpoints/rt/3003/decisions").then().statusCode(200)
                     .body("cause", equalTo(List.of("UNPIN", "PIN", "POLICY")))
                     .body("[2].reason", containsString("first decision"))
-                    .body("[2].thresholdsBps.medium", equalTo(39000));
+                    .body("[2].thresholdsBps.gsm", equalTo(45500)).body("[2].thresholdsBps.ulaw", equalTo(109000));
             admin().post("/api/v1/endpoints/rt/3003/decisions").then().statusCode(200)
-                    .body("cause", equalTo("REQUEST")).body("tier", equalTo("low"));
+                    .body("cause", equalTo("REQUEST")).body("tier", equalTo("no-codec-fits"));
             admin().post("/api/v1/endpoints/rt/3004/decisions").then().statusCode(409)
                     .contentType("application/problem+json");
         }

@@ -31,11 +31,35 @@ public interface PolicyConfig {
     int layer2Bytes();
 
     /**
-     * Tiers, best first, each a name and an ordered codec list ({@code vbo.policy.tiers[0].name=high},
-     * {@code vbo.policy.tiers[0].codecs=ulaw,alaw,...}). The first codec of a tier sets what it needs; the last tier
-     * always fits. Absent: the preset's built-in tiers.
+     * {@code seed-compatible} only: its three tiers, best first, each a name and an ordered codec list
+     * ({@code vbo.policy.tiers[0].name=high}, {@code vbo.policy.tiers[0].codecs=ulaw,alaw,...}). Absent: the
+     * original's. {@code overhead-aware} builds each endpoint's tiers from its ceiling and refuses this key.
      */
     Optional<List<TierConfig>> tiers();
+
+    /**
+     * {@code overhead-aware}: codecs best first, the order of a decision when loss, jitter or RTT are unknown (and of
+     * the codecs the E-model cannot rate when they are known). Codecs it does not name follow in the ceiling's order.
+     */
+    @WithName("quality-order")
+    @WithDefault("g722,ulaw,alaw,opus,g726,ilbc,gsm,g729")
+    List<String> qualityOrder();
+
+    /**
+     * Transcodable set assumed for a PBX that has not reported its capabilities yet: the translators of a stock
+     * Asterisk 22 (the captured {@code core show translation}), which has neither {@code codec_opus} nor
+     * {@code codec_g729}.
+     */
+    @WithName("assumed-transcodable")
+    @WithDefault("adpcm,alaw,g722,g726,g726aal2,gsm,ilbc,lpc10,slin,slin16,speex,speex16,speex32,ulaw")
+    List<String> assumedTranscodable();
+
+    /**
+     * Per PBX id, codecs the administrator lets through without transcoding (every party of the PBX speaks them),
+     * counted as transcodable: {@code vbo.policy.pass-through.pbx1=opus,g729}.
+     */
+    @WithName("pass-through")
+    Map<String, List<String>> passThrough();
 
     /** Per-codec overrides of the built-in table, by Asterisk codec name. */
     Map<String, CodecOverride> codecs();

@@ -15,6 +15,9 @@ public final class CodecTable {
     /** G.113 Appendix I Table I.3: G.711 without packet-loss concealment. */
     public static final double G711_BPL_NO_PLC = 4.3;
 
+    /** Opus payload at the encoder's automatic bitrate (48 kHz, 20 ms), what Asterisk 22 sends unless capped. */
+    public static final int OPUS_AUTO_BPS = 51_000;
+
     private final Map<String, CodecProfile> profiles;
 
     private CodecTable(Map<String, CodecProfile> profiles) {
@@ -35,8 +38,10 @@ public final class CodecTable {
         put(map, new CodecProfile("gsm", 13_200, 20, 0, null, null));
         // iLBC 30 ms mode: 50-byte frames; RFC 3951 look-ahead 10 ms. No ITU-T E-model values.
         put(map, new CodecProfile("ilbc", 13_333, 30, 10, null, null));
-        // Opus narrowband at ~12 kbit/s; 6.5 ms look-ahead (RFC 6716). No ITU-T E-model values.
-        put(map, new CodecProfile("opus", 12_000, 20, 6.5, null, null));
+        // Opus as Asterisk 22 sends it: codec_opus leaves the encoder at OPUS_AUTO, about 51 kbit/s at 48 kHz
+        // (docs/decisions.md); an admin who caps maxaveragebitrate in codecs.conf sets vbo.policy.codecs.opus.payload-bps.
+        // 6.5 ms look-ahead (RFC 6716). No ITU-T E-model values.
+        put(map, new CodecProfile("opus", OPUS_AUTO_BPS, 20, 6.5, null, null));
         // G.726-32: G.113 gives Ie 7 but no Bpl.
         put(map, new CodecProfile("g726", 32_000, 20, 0, null, null));
         return new CodecTable(map);

@@ -1,5 +1,6 @@
 package io.vbo.policy.model;
 
+import io.vbo.events.CodecDecision;
 import java.time.Instant;
 import java.util.List;
 
@@ -29,6 +30,18 @@ public final class EndpointState {
     public Instant lastSuccessAt;
     /** An administrator's pin, {@code null} when the policy decides. */
     public List<String> pinCodecs;
+    /** The endpoint's ceiling, {@code null} while unknown; kept in {@code endpoint_ceiling}, not saved with the state. */
+    public List<String> ceiling;
+    /** Who set the ceiling. */
+    public String ceilingSource;
+    /** Whether no codec of the ceiling fits (the leanest was given) or none is transcodable (nothing was given). */
+    public boolean noCodecFits;
+    /** The transcodable set (∪ pass-through) the last evaluation used. */
+    public List<String> transcodable;
+    /** The ceiling's codecs the last evaluation left out, and why. */
+    public List<CodecDecision.Exclusion> excluded = List.of();
+    /** Why the policy has nothing to publish for this endpoint right now, {@code null} when it has. */
+    public String note;
     /** Whether the table has a row for this endpoint (then saving is an update, else an insert). */
     public boolean stored;
 

@@ -1,11 +1,18 @@
 package io.vbo.policy.model;
 
-/** Whether the policy has a current measurement of an endpoint's link. */
+/** Where an endpoint stands: measured or not, and whether the policy could decide for it. */
 public enum EndpointStatus {
     /** Results arrived, none successful yet. */
     PENDING,
-    /** The last measurement attempt that counts succeeded (or fewer than N failed since). */
+    /** Measured and decided (or fewer than N attempts failed since). */
     MEASURED,
     /** N consecutive attempts failed; the tier is kept. */
-    UNMEASURED
+    UNMEASURED,
+    /** Measured, but the endpoint's ceiling (its own allowed codecs) is not known yet: nothing is published. */
+    AWAITING_CEILING,
+    /**
+     * No codec of the ceiling fits the link: the endpoint got the leanest transcodable codec of its ceiling, or no
+     * decision at all when its ceiling holds no transcodable codec.
+     */
+    NO_CODEC_FITS
 }

@@ -33,54 +33,33 @@ public final class TierTable {
                 new PolicyTierSpec("low", List.of("opus", "gsm", "ulaw", "alaw", "g729")));
     }
 
-    /** Defaults of {@code overhead-aware}: G.711 first, G.729 first, then the leanest codecs first. */
-    public static List<PolicyTierSpec> overheadAwareTiers() {
-        return List.of(
-                new PolicyTierSpec("high", List.of("ulaw", "alaw", "opus", "g729", "gsm")),
-                new PolicyTierSpec("medium", List.of("g729", "opus", "gsm", "ulaw", "alaw")),
-                new PolicyTierSpec("low", List.of("ilbc", "g729", "opus", "gsm", "ulaw", "alaw")));
-    }
-
     /** A tier as configured: name and codecs, before its threshold is known. */
     public record PolicyTierSpec(String name, List<String> codecs) {
     }
 
-    public static TierTable from(PolicyConfig config, CodecTable codecs) {
+    /**
+     * The {@code seed-compatible} tiers ({@code vbo.policy.tiers} or the original's). {@code overhead-aware} builds
+     * its tiers per endpoint ({@link OverheadAware}), so configured tiers are refused there.
+     */
+    public static TierTable from(PolicyConfig config) {
         Optional<List<PolicyTierSpec>> configured = config.tiers().map(list -> list.stream()
                 .map(t -> new PolicyTierSpec(t.name(), t.codecs())).toList());
         return switch (config.preset()) {
-            case OVERHEAD_AWARE -> overheadAware(configured.orElse(overheadAwareTiers()), codecs,
-                    config.utilisation(), config.expectedConcurrentCalls(), config.layer2Bytes());
+            case OVERHEAD_AWARE -> {
+                if (configured.isPresent()) {
+                    throw new IllegalArgumentException("vbo.policy.tiers: applies to " + SEED_COMPATIBLE + " only; "
+                            + OVERHEAD_AWARE + " builds each endpoint's tiers from its ceiling (order: vbo.policy.quality-order)");
+                }
+                yield null;
+            }
             case SEED_COMPATIBLE -> seedCompatible(configured.orElse(seedTiers()));
             default -> throw new IllegalArgumentException("vbo.policy.preset: unknown preset '" + config.preset()
                     + "' (known: " + OVERHEAD_AWARE + ", " + SEED_COMPATIBLE + ")");
         };
     }
 
-    /** Each tier needs its first codec's wire rate × calls ÷ utilisation; the last tier always fits. */
-    public static TierTable overheadAware(List<PolicyTierSpec> specs, CodecTable codecs, double utilisation,
-            int calls, int layer2Bytes) {
-        if (utilisation <= 0 || utilisation > 1) {
-            throw new IllegalArgumentException("vbo.policy.utilisation must be in (0, 1], got " + utilisation);
-        }
-        if (calls < 1) {
-            throw new IllegalArgumentException("vbo.policy.expected-concurrent-calls must be at least 1, got " + calls);
-        }
-        validate(specs);
-        List<Tier> tiers = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            PolicyTierSpec spec = specs.get(i);
-            boolean last = i == specs.size() - 1;
-            long threshold = 0;
-            if (!last) {
-                String primary = spec.codecs().get(0);
-                CodecProfile profile = codecs.get(primary).orElseThrow(() -> new IllegalArgumentException(
-                        "vbo.policy.tiers: tier '" + spec.name() + "' starts with " + primary
-                                + ", which has no bandwidth profile (add vbo.policy.codecs." + primary + ".payload-bps)"));
-                threshold = (long) Math.ceil(profile.wireBps(layer2Bytes) * (double) calls / utilisation);
-            }
-            tiers.add(new Tier(spec.name(), specs.size() - 1 - i, spec.codecs(), threshold, false));
-        }
+    /** One endpoint's {@code overhead-aware} tiers, best first; the last always fits. */
+    static TierTable levels(List<Tier> tiers) {
         return new TierTable(OVERHEAD_AWARE, tiers);
     }
 

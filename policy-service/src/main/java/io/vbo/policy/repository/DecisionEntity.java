@@ -46,4 +46,12 @@ public class DecisionEntity extends PanacheEntityBase {
     public String appliedCodecs;
     @Column(name = "applied_error")
     public String appliedError;
+    /** Comma-separated ceiling the codecs were chosen within, {@code null} when none applied. */
+    public String ceiling;
+    /** Comma-separated transcodable set (∪ pass-through) used. */
+    public String transcodable;
+    /** JSON array of {@code CodecDecision.Exclusion}. */
+    public String excluded;
+    @Column(name = "no_codec_fits")
+    public boolean noCodecFits;
 }

@@ -57,4 +57,17 @@ public class EndpointEntity extends PanacheEntityBase {
     public Instant pinnedAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    @Column(name = "no_codec_fits")
+    public boolean noCodecFits;
+    public String transcodable;
+    /** JSON array of {@code CodecDecision.Exclusion}. */
+    public String excluded;
+    public String note;
+    // The ceiling, read with the row (one query for a page of endpoints).
+    @org.hibernate.annotations.Formula("(select c.codecs from endpoint_ceiling c where c.pbx_id = pbx_id and c.endpoint = endpoint)")
+    public String ceiling;
+    @org.hibernate.annotations.Formula("(select c.source from endpoint_ceiling c where c.pbx_id = pbx_id and c.endpoint = endpoint)")
+    public String ceilingSource;
+    @org.hibernate.annotations.Formula("(select c.recorded_at from endpoint_ceiling c where c.pbx_id = pbx_id and c.endpoint = endpoint)")
+    public Instant ceilingRecordedAt;
 }

@@ -1,6 +1,11 @@
 package io.vbo.policy.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.agroal.api.AgroalDataSource;
+import io.vbo.events.CodecDecision;
+import io.vbo.events.EventJson;
+import io.vbo.events.Validate;
 import io.vbo.policy.model.EndpointState;
 import io.vbo.policy.model.EndpointStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,25 +27,26 @@ import java.util.Map;
 /** Loads and saves the policy's per-endpoint state, estimator windows included, in bulk. */
 @ApplicationScoped
 public class EndpointStateRepository {
-    private static final String COLUMNS = "pbx_id, endpoint, status, tier, codecs, streak, streak_tier, "
+    private static final String COLUMNS = "x.pbx_id, x.endpoint, status, tier, x.codecs, streak, streak_tier, "
             + "consecutive_failures, estimate_bps, downlink_bps, uplink_bps, loss_percent, jitter_ms, rtt_micros, mos, "
             + "downlink_window, uplink_window, loss_window, jitter_window, last_result_at, last_outcome, "
-            + "last_success_at, pin_codecs";
+            + "last_success_at, pin_codecs, no_codec_fits, transcodable, excluded, note";
 
     /** Windows travel as text ("{1,2,3}") because unnest flattens arrays of arrays; the casts rebuild them. */
     private static final String ROWS = """
             unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::int4[],
                    ?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::float8[], ?::int8[], ?::float8[],
-                   ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::timestamptz[])
-              as u(p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos, dw, uw, lw, jw, lra, lo2, lsa)""";
+                   ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::timestamptz[],
+                   ?::bool[], ?::text[], ?::text[], ?::text[])
+              as u(p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos, dw, uw, lw, jw, lra, lo2, lsa, ncf, tc, ex, nt)""";
 
     private static final String INSERT = """
             insert into endpoint_state (pbx_id, endpoint, status, tier, codecs, streak, streak_tier,
                 consecutive_failures, estimate_bps, downlink_bps, uplink_bps, loss_percent, jitter_ms, rtt_micros, mos,
                 downlink_window, uplink_window, loss_window, jitter_window, last_result_at, last_outcome,
-                last_success_at, updated_at)
+                last_success_at, no_codec_fits, transcodable, excluded, note, updated_at)
             select p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos,
-                   dw::float8[], uw::float8[], lw::float8[], jw::float8[], lra, lo2, lsa, now()
+                   dw::float8[], uw::float8[], lw::float8[], jw::float8[], lra, lo2, lsa, ncf, tc, ex, nt, now()
             """ + "from " + ROWS;
 
     /** A set-based update (cheaper than INSERT … ON CONFLICT row by row); pin columns are only written by {@link #setPin}. */
@@ -49,7 +56,8 @@ public class EndpointStateRepository {
                 estimate_bps = est, downlink_bps = dl, uplink_bps = ul, loss_percent = lo, jitter_ms = ji,
                 rtt_micros = rtt, mos = u.mos, downlink_window = dw::float8[], uplink_window = uw::float8[],
                 loss_window = lw::float8[], jitter_window = jw::float8[], last_result_at = lra, last_outcome = lo2,
-                last_success_at = lsa, updated_at = now()
+                last_success_at = lsa, no_codec_fits = ncf, transcodable = tc, excluded = ex, note = nt,
+                updated_at = now()
             """ + "from " + ROWS + " where x.pbx_id = u.p and x.endpoint = u.e";
 
     @Inject
@@ -61,8 +69,9 @@ public class EndpointStateRepository {
         if (keys.isEmpty()) {
             return states;
         }
-        String sql = "select " + COLUMNS + " from endpoint_state where (pbx_id, endpoint) in "
-                + "(select * from unnest(?::text[], ?::text[]))";
+        String sql = "select " + COLUMNS + ", c.codecs as ceiling, c.source as ceiling_source from endpoint_state x "
+                + "left join endpoint_ceiling c on c.pbx_id = x.pbx_id and c.endpoint = x.endpoint "
+                + "where (x.pbx_id, x.endpoint) in (select * from unnest(?::text[], ?::text[]))";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", keys.stream().map(k -> k[0]).toArray()));
             ps.setArray(2, c.createArrayOf("text", keys.stream().map(k -> k[1]).toArray()));
@@ -74,6 +83,41 @@ public class EndpointStateRepository {
             }
         }
         return states;
+    }
+
+    /** The ceilings of these keys ({@code pbxId/endpoint} → [codecs, source]); absent keys are absent. */
+    public Map<String, String[]> ceilings(Collection<String[]> keys) throws SQLException {
+        Map<String, String[]> ceilings = new HashMap<>();
+        if (keys.isEmpty()) {
+            return ceilings;
+        }
+        String sql = "select pbx_id, endpoint, codecs, source from endpoint_ceiling where (pbx_id, endpoint) in "
+                + "(select * from unnest(?::text[], ?::text[]))";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", keys.stream().map(k -> k[0]).toArray()));
+            ps.setArray(2, c.createArrayOf("text", keys.stream().map(k -> k[1]).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ceilings.put(rs.getString(1) + "/" + rs.getString(2), new String[] { rs.getString(3), rs.getString(4) });
+                }
+            }
+        }
+        return ceilings;
+    }
+
+    /** The keys ({@code pbxId/endpoint}) of every stored endpoint of a PBX. */
+    public List<String> keysOf(String pbxId) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select endpoint from endpoint_state where pbx_id = ?")) {
+            ps.setString(1, pbxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(pbxId + "/" + rs.getString(1));
+                }
+            }
+        }
+        return keys;
     }
 
     /** Whether the endpoint has ever sent a result. */
@@ -109,6 +153,12 @@ public class EndpointStateRepository {
         s.lastOutcome = rs.getString("last_outcome");
         s.lastSuccessAt = instant(rs.getTimestamp("last_success_at"));
         s.pinCodecs = split(rs.getString("pin_codecs"));
+        s.noCodecFits = rs.getBoolean("no_codec_fits");
+        s.transcodable = split(rs.getString("transcodable"));
+        s.excluded = exclusions(rs.getString("excluded"));
+        s.note = rs.getString("note");
+        s.ceiling = split(rs.getString("ceiling"));
+        s.ceilingSource = rs.getString("ceiling_source");
         s.stored = true;
         return s;
     }
@@ -129,20 +179,21 @@ public class EndpointStateRepository {
             return;
         }
         int n = states.size();
-        Object[][] cols = new Object[22][n];
+        Object[][] cols = new Object[26][n];
         for (int i = 0; i < n; i++) {
             EndpointState s = states.get(i);
             Object[] row = { s.pbxId, s.endpoint, s.status.name(), s.tier, join(s.codecs), s.streak, s.streakTier,
                     s.consecutiveFailures, s.estimateBps, s.downlinkBps, s.uplinkBps, s.lossPercent, s.jitterMs,
                     s.rttMicros, s.mos, literal(s.downlink.values()), literal(s.uplink.values()),
                     literal(s.loss.values()), literal(s.jitter.values()), text(s.lastResultAt), s.lastOutcome,
-                    text(s.lastSuccessAt) };
+                    text(s.lastSuccessAt), s.noCodecFits, join(s.transcodable), EventJson.toJson(s.excluded), s.note };
             for (int col = 0; col < row.length; col++) {
                 cols[col][i] = row[col];
             }
         }
         String[] types = { "text", "text", "text", "text", "text", "int4", "text", "int4", "int8", "int8", "int8",
-                "float8", "float8", "int8", "float8", "text", "text", "text", "text", "text", "text", "text" };
+                "float8", "float8", "int8", "float8", "text", "text", "text", "text", "text", "text", "text", "bool",
+                "text", "text", "text" };
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int col = 0; col < types.length; col++) {
                 ps.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
@@ -171,6 +222,21 @@ public class EndpointStateRepository {
 
     public static List<String> split(String codecs) {
         return codecs == null || codecs.isEmpty() ? null : List.of(codecs.split(","));
+    }
+
+    private static final TypeReference<List<CodecDecision.Exclusion>> EXCLUSIONS = new TypeReference<>() {
+    };
+
+    /** Exclusions stored as JSON (decision and endpoint_state rows). */
+    public static List<CodecDecision.Exclusion> exclusions(String json) {
+        if (json == null || json.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return EventJson.mapper().readValue(json, EXCLUSIONS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable exclusions: " + Validate.printable(json), e);
+        }
     }
 
     private static String literal(List<Double> values) {

@@ -6,16 +6,23 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.vbo.events.Codecs;
 import io.vbo.events.Validate;
 import io.vbo.policy.model.EndpointStatus;
+import io.vbo.policy.repository.CeilingEntity;
+import io.vbo.policy.repository.CeilingHistoryEntity;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointEntity;
 import io.vbo.policy.repository.EndpointStateRepository;
 import io.vbo.policy.repository.MeasurementEntity;
+import io.vbo.policy.rest.Views.CeilingChangeView;
+import io.vbo.policy.rest.Views.CeilingHistoryView;
+import io.vbo.policy.rest.Views.CeilingRequest;
+import io.vbo.policy.rest.Views.CeilingView;
 import io.vbo.policy.rest.Views.DecisionView;
 import io.vbo.policy.rest.Views.EndpointPage;
 import io.vbo.policy.rest.Views.EndpointView;
 import io.vbo.policy.rest.Views.MeasurementPage;
 import io.vbo.policy.rest.Views.MeasurementView;
 import io.vbo.policy.rest.Views.PinRequest;
+import io.vbo.policy.service.CeilingService;
 import io.vbo.policy.service.Decisions;
 import io.vbo.policy.service.PinService;
 import jakarta.annotation.security.RolesAllowed;
@@ -35,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Endpoints, their measurements and decisions, and administrators' pins. */
@@ -47,13 +55,16 @@ public class EndpointResource {
     @Inject
     PinService pins;
     @Inject
+    CeilingService ceilings;
+    @Inject
     SecurityIdentity identity;
 
     @GET
     @RolesAllowed({ "viewer", "admin" })
     @Operation(summary = "List endpoints with their current tier and latest estimate",
             description = "Filters: pbx, tier (an effective tier; 'pinned' for pinned endpoints), status "
-                    + "(PENDING, MEASURED, UNMEASURED). Ordered by PBX and endpoint; pass 'next' as 'after'.")
+                    + "(PENDING, MEASURED, UNMEASURED, AWAITING_CEILING, NO_CODEC_FITS). Ordered by PBX and endpoint; "
+                    + "pass 'next' as 'after'.")
     public EndpointPage list(@QueryParam("pbx") String pbx, @QueryParam("tier") String tier,
             @QueryParam("status") String status, @QueryParam("limit") String limitParam,
             @QueryParam("after") String after) {
@@ -191,6 +202,69 @@ public class EndpointResource {
                         + " has no decision yet: it needs a successful measurement or a pin"));
     }
 
+    @GET
+    @Path("/{pbxId}/{endpoint}/ceiling")
+    @RolesAllowed({ "viewer", "admin" })
+    @Operation(summary = "The endpoint's ceiling: the most its decisions may allow, with who set it")
+    @APIResponse(responseCode = "200", description = "the ceiling")
+    @APIResponse(responseCode = "400", description = "bad PBX id or endpoint name (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "no ceiling is known for the endpoint yet (problem JSON)")
+    public CeilingView ceiling(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
+        validate(pbxId, endpoint);
+        CeilingEntity c = CeilingEntity.findById(new EndpointEntity.Key(pbxId, endpoint));
+        if (c == null) {
+            throw ProblemException.notFound("no ceiling is known for " + pbxId + "/" + endpoint
+                    + ": the config writer reports it when it first manages the endpoint, or PUT one");
+        }
+        return view(c);
+    }
+
+    @PUT
+    @Path("/{pbxId}/{endpoint}/ceiling")
+    @RolesAllowed("admin")
+    @Operation(summary = "Set the endpoint's ceiling (source ADMIN): recorded in the history, decided at once, "
+            + "published on vbo.endpoint-ceilings", description = "Body {\"codecs\": [\"ulaw\", \"gsm\"]}, "
+                    + "audio codec names as allow= spells them, no duplicates.")
+    @APIResponse(responseCode = "200", description = "stored; the decision it caused, if the codecs changed")
+    @APIResponse(responseCode = "400", description = "bad path or body: missing, unknown or repeated codec (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "403", description = "not an admin")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured and has no ceiling (problem JSON)")
+    public CeilingChangeView setCeiling(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
+            CeilingRequest request) {
+        validate(pbxId, endpoint);
+        if (request == null || request.codecs() == null) {
+            throw ProblemException.badRequest("codecs: is required, e.g. {\"codecs\": [\"ulaw\", \"gsm\"]}");
+        }
+        CeilingService.AdminChange change = ceilings.set(pbxId, endpoint, Validate.codecs("codecs", request.codecs()),
+                identity.getPrincipal().getName());
+        return new CeilingChangeView(view(change.ceiling()), change.decision().map(EndpointResource::view).orElse(null),
+                change.published());
+    }
+
+    @GET
+    @Path("/{pbxId}/{endpoint}/ceiling/history")
+    @RolesAllowed({ "viewer", "admin" })
+    @Operation(summary = "Every change of the endpoint's ceiling, newest first, with source and time")
+    @APIResponse(responseCode = "200", description = "the changes (empty when none was recorded)")
+    @APIResponse(responseCode = "400", description = "bad PBX id, endpoint name or limit (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured and has no ceiling (problem JSON)")
+    public List<CeilingHistoryView> ceilingHistory(@PathParam("pbxId") String pbxId,
+            @PathParam("endpoint") String endpoint, @QueryParam("limit") String limit) {
+        validate(pbxId, endpoint);
+        int max = Params.limit(limit, 50);
+        List<CeilingHistoryEntity> rows = CeilingHistoryEntity.<CeilingHistoryEntity>find("pbxId = ?1 and endpoint = ?2",
+                Sort.descending("id"), pbxId, endpoint).range(0, max - 1).list();
+        if (rows.isEmpty()) {
+            find(pbxId, endpoint);
+        }
+        return rows.stream().map(h -> new CeilingHistoryView(EndpointStateRepository.split(h.codecs),
+                EndpointStateRepository.split(h.previousCodecs), h.source, h.recordedAt, h.recordedBy, h.receivedAt))
+                .toList();
+    }
+
     private MeasurementPage page(String pbxId, String endpoint, String fromParam, String toParam, String limitParam,
             String cursorParam) {
         find(pbxId, endpoint);
@@ -237,8 +311,8 @@ public class EndpointResource {
         try {
             return EndpointStatus.valueOf(value.toUpperCase(Locale.ROOT)).name();
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("status: must be one of PENDING, MEASURED, UNMEASURED, got '"
-                    + Validate.printable(value) + "'");
+            throw ProblemException.badRequest("status: must be one of "
+                    + java.util.Arrays.toString(EndpointStatus.values()) + ", got '" + Validate.printable(value) + "'");
         }
     }
 
@@ -249,14 +323,22 @@ public class EndpointResource {
                 pinned ? EndpointStateRepository.split(e.pinCodecs) : policyCodecs, e.tier, policyCodecs, pinned,
                 e.estimateBps, e.downlinkBps, e.uplinkBps, e.lossPercent, e.jitterMs,
                 e.rttMicros == null ? null : e.rttMicros / 1000.0, e.mos, e.consecutiveFailures, e.lastResultAt,
-                e.lastOutcome, e.lastSuccessAt, e.pinnedBy, e.pinnedAt);
+                e.lastOutcome, e.lastSuccessAt, e.pinnedBy, e.pinnedAt, EndpointStateRepository.split(e.ceiling),
+                e.ceilingSource, e.ceilingRecordedAt, EndpointStateRepository.split(e.transcodable),
+                EndpointStateRepository.exclusions(e.excluded), e.noCodecFits, e.note);
     }
 
     static DecisionView view(DecisionEntity d) {
         return new DecisionView(d.decisionId, d.tier, EndpointStateRepository.split(d.codecs), d.previousTier, d.cause,
                 d.preset, d.estimateBps, Decisions.thresholds(d), d.mos, d.reason, d.decidedAt, d.publishedAt,
                 d.appliedStatus, d.appliedAt, d.appliedCodecs == null ? null : EndpointStateRepository.split(d.appliedCodecs),
-                d.appliedError);
+                d.appliedError, EndpointStateRepository.split(d.ceiling), EndpointStateRepository.split(d.transcodable),
+                EndpointStateRepository.exclusions(d.excluded), d.noCodecFits);
+    }
+
+    static CeilingView view(CeilingEntity c) {
+        return new CeilingView(c.id.pbxId(), c.id.endpoint(), EndpointStateRepository.split(c.codecs), c.source,
+                c.recordedAt, c.recordedBy);
     }
 
     private static String cell(Object value) {

@@ -1,10 +1,15 @@
 package io.vbo.policy.rest;
 
+import io.vbo.events.PbxCapabilities;
 import io.vbo.events.Validate;
+import io.vbo.policy.model.Inputs;
+import io.vbo.policy.repository.CeilingEntity;
 import io.vbo.policy.repository.EndpointEntity;
 import io.vbo.policy.repository.MeasurementRepository;
+import io.vbo.policy.rest.Views.CapabilitiesView;
 import io.vbo.policy.rest.Views.PbxSummary;
 import io.vbo.policy.rest.Views.SummaryBucket;
+import io.vbo.policy.service.CapabilityService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -16,7 +21,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Per-PBX aggregates. */
@@ -28,6 +35,30 @@ public class PbxResource {
 
     @Inject
     MeasurementRepository measurements;
+    @Inject
+    CapabilityService capabilities;
+
+    @GET
+    @Path("/{pbxId}/capabilities")
+    @RolesAllowed({ "viewer", "admin" })
+    @Operation(summary = "The PBX's transcodable set: as last reported, or the assumed default; with pass-through codecs")
+    @APIResponse(responseCode = "200", description = "the set decisions for this PBX use")
+    @APIResponse(responseCode = "400", description = "bad PBX id (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "nothing is known of this PBX: no report, no endpoint, no ceiling")
+    public CapabilitiesView capabilities(@PathParam("pbxId") String pbxId) {
+        Validate.pbxId("pbxId", pbxId);
+        Optional<PbxCapabilities> reported = capabilities.current(pbxId);
+        if (reported.isEmpty() && EndpointEntity.count("id.pbxId", pbxId) == 0
+                && CeilingEntity.count("id.pbxId", pbxId) == 0) {
+            throw ProblemException.notFound("nothing is known of PBX " + pbxId
+                    + ": no capabilities reported, no endpoint measured, no ceiling");
+        }
+        Inputs in = capabilities.inputs(pbxId, null, null);
+        return new CapabilitiesView(pbxId, in.transcodable(), in.assumed(),
+                reported.map(PbxCapabilities::source).orElse(null), reported.map(PbxCapabilities::reportedBy).orElse(null),
+                reported.map(PbxCapabilities::observedAt).orElse(null), in.passThrough(), in.used());
+    }
 
     @GET
     @Path("/{pbxId}/summary")

@@ -11,7 +11,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The policy in force. */
@@ -24,15 +26,22 @@ public class PolicyResource {
 
     @GET
     @RolesAllowed({ "viewer", "admin" })
-    @Operation(summary = "The active policy: preset, tiers with the estimate each needs, codec table, hysteresis")
+    @Operation(summary = "The active policy: preset, codec table with what each codec needs, quality order, "
+            + "assumed transcodable set, pass-through codecs, hysteresis (tiers: seed-compatible only)")
+    @APIResponse(responseCode = "200", description = "the policy")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
     public PolicyView policy() {
         PolicyConfig c = runtime.config();
-        return new PolicyView(runtime.tiers().preset(), c.utilisation(), c.expectedConcurrentCalls(), c.layer2Bytes(),
+        List<TierView> tiers = runtime.seedTiers() == null ? List.of() : runtime.seedTiers().tiers().stream()
+                .map(t -> new TierView(t.name(), t.rank(), t.codecs(), t.thresholdBps(),
+                        t.thresholdBps() == 0 && !t.strict() ? "always" : t.strict() ? ">" : ">="))
+                .toList();
+        return new PolicyView(runtime.preset(), c.utilisation(), c.expectedConcurrentCalls(), c.layer2Bytes(),
                 c.estimator().window(), c.hysteresis().upgradeAfter(), c.hysteresis().margin(),
-                c.hysteresis().unmeasuredAfter(), c.emodel().jitterBufferFactor(), c.retention().days(),
-                runtime.tiers().tiers().stream().map(t -> new TierView(t.name(), t.rank(), t.codecs(), t.thresholdBps(),
-                        t.thresholdBps() == 0 && !t.strict() ? "always" : t.strict() ? ">" : ">=")).toList(),
+                c.hysteresis().unmeasuredAfter(), c.emodel().jitterBufferFactor(), c.retention().days(), tiers,
                 runtime.codecs().all().values().stream().map(p -> new CodecView(p.name(), p.payloadBps(),
-                        p.packetizationMs(), p.wireBps(c.layer2Bytes()), p.ie(), p.bpl())).toList());
+                        p.packetizationMs(), p.wireBps(c.layer2Bytes()), runtime.overhead().need(p), p.ie(), p.bpl()))
+                        .toList(),
+                runtime.overhead().qualityOrder(), runtime.assumedTranscodable(), runtime.passThrough());
     }
 }

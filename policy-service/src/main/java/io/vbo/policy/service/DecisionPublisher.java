@@ -37,6 +37,20 @@ public class DecisionPublisher {
     @Inject
     MeterRegistry registry;
 
+    /** A Kafka message with its key whose broker acknowledgement completes {@code ack} with {@code value}. */
+    static <T, V> Message<T> keyed(T payload, String key, CompletableFuture<V> ack, V value) {
+        return Message.of(payload)
+                .withAck(() -> {
+                    ack.complete(value);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(e -> {
+                    ack.completeExceptionally(e);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .addMetadata(OutgoingKafkaRecordMetadata.builder().withKey(key).build());
+    }
+
     /** Publishes, waits for the acknowledgements, records them; returns how many were published. */
     public int publish(List<DecisionEntity> decisions) {
         if (decisions.isEmpty()) {
@@ -47,18 +61,8 @@ public class DecisionPublisher {
             CodecDecision event = Decisions.toEvent(d);
             CompletableFuture<UUID> ack = new CompletableFuture<>();
             acks.add(ack);
-            Message<CodecDecision> message = Message.of(event)
-                    .withAck(() -> {
-                        ack.complete(d.decisionId);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(e -> {
-                        ack.completeExceptionally(e);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .addMetadata(OutgoingKafkaRecordMetadata.builder().withKey(event.key()).build());
             try {
-                emitter.send(message);
+                emitter.send(keyed(event, event.key(), ack, d.decisionId));
             } catch (RuntimeException e) {
                 ack.completeExceptionally(e);
             }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.EventJson;
+import io.vbo.policy.model.EndpointState;
+import io.vbo.policy.model.PolicyEngine;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointStateRepository;
 import java.time.Instant;
@@ -19,9 +21,31 @@ public final class Decisions {
     private Decisions() {
     }
 
+    /**
+     * What a decision was chosen within.
+     *
+     * @param ceiling      the ceiling, empty when none applied (a pin, or {@code seed-compatible} before one is known)
+     * @param transcodable the transcodable set (∪ pass-through) used
+     * @param excluded     the ceiling's codecs left out
+     * @param noCodecFits  whether nothing fitted and the leanest codec was given
+     */
+    public record Detail(List<String> ceiling, List<String> transcodable, List<CodecDecision.Exclusion> excluded,
+            boolean noCodecFits) {
+        public Detail {
+            ceiling = ceiling == null ? List.of() : List.copyOf(ceiling);
+            transcodable = transcodable == null ? List.of() : List.copyOf(transcodable);
+            excluded = excluded == null ? List.of() : List.copyOf(excluded);
+        }
+
+        /** What the endpoint's current state was decided within. */
+        public static Detail of(EndpointState s) {
+            return new Detail(s.ceiling, s.transcodable, s.excluded, s.noCodecFits);
+        }
+    }
+
     public static DecisionEntity create(String pbxId, String endpoint, String tier, List<String> codecs,
             String previousTier, DecisionEntity.Cause cause, String preset, Long estimateBps,
-            Map<String, Long> thresholds, Double mos, String reason) {
+            Map<String, Long> thresholds, Double mos, String reason, Detail detail) {
         DecisionEntity d = new DecisionEntity();
         d.decisionId = UUID.randomUUID();
         d.pbxId = pbxId;
@@ -36,14 +60,26 @@ public final class Decisions {
         d.mos = mos;
         d.reason = reason;
         d.decidedAt = Instant.now();
+        d.ceiling = detail.ceiling().isEmpty() ? null : EndpointStateRepository.join(detail.ceiling());
+        d.transcodable = detail.transcodable().isEmpty() ? null : EndpointStateRepository.join(detail.transcodable());
+        d.excluded = EventJson.toJson(detail.excluded());
+        d.noCodecFits = detail.noCodecFits();
         return d;
+    }
+
+    /** The row of a policy change. */
+    public static DecisionEntity of(EndpointState s, PolicyEngine.Change c, String preset) {
+        return create(s.pbxId, s.endpoint, c.tier(), c.codecs(), c.previousTier(), DecisionEntity.Cause.POLICY, preset,
+                c.estimateBps(), c.thresholds(), c.mos(), c.text(),
+                new Detail(c.ceiling(), c.transcodable(), c.excluded(), c.noCodecFits()));
     }
 
     public static CodecDecision toEvent(DecisionEntity d) {
         return new CodecDecision(CodecDecision.SCHEMA, d.decisionId, d.pbxId, d.endpoint, d.tier,
                 EndpointStateRepository.split(d.codecs), d.previousTier,
                 new CodecDecision.Reason(d.preset, d.estimateBps, thresholds(d), d.mos, d.reason), d.decidedAt,
-                List.of(), List.of(), List.of(), false);
+                EndpointStateRepository.split(d.ceiling), EndpointStateRepository.split(d.transcodable),
+                EndpointStateRepository.exclusions(d.excluded), d.noCodecFits);
     }
 
     public static Map<String, Long> thresholds(DecisionEntity d) {

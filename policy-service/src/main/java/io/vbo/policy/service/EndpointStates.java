@@ -47,11 +47,20 @@ public class EndpointStates {
         if (!missing.isEmpty()) {
             int window = runtime.engine().window();
             Map<String, EndpointState> loaded = repository.load(missing, window);
+            // A ceiling may arrive before the endpoint's first result: a new state starts with it.
+            Map<String, String[]> ceilings = create && loaded.size() < missing.size()
+                    ? repository.ceilings(missing.stream().filter(k -> !loaded.containsKey(k[0] + "/" + k[1])).toList())
+                    : Map.of();
             for (String[] k : missing) {
                 String key = k[0] + "/" + k[1];
                 EndpointState s = loaded.get(key);
                 if (s == null && create) {
                     s = EndpointState.fresh(k[0], k[1], window);
+                    String[] ceiling = ceilings.get(key);
+                    if (ceiling != null) {
+                        s.ceiling = EndpointStateRepository.split(ceiling[0]);
+                        s.ceilingSource = ceiling[1];
+                    }
                 }
                 if (s != null) {
                     cache.put(key, s);

@@ -44,6 +44,8 @@ public class IngestService {
     DecisionPublisher publisher;
     @Inject
     PolicyMetrics metrics;
+    @Inject
+    CapabilityService capabilities;
 
     /** What one stored batch produced. */
     public record Outcome(int stored, int duplicates, List<DecisionEntity> decisions) {
@@ -95,12 +97,9 @@ public class IngestService {
             byOutcome.merge(r.outcome(), 1, Integer::sum);
             EndpointState s = byKey.get(r.pbxId() + "/" + r.endpoint());
             touched.put(s.key(), s);
-            Optional<PolicyEngine.Change> change = engine.apply(s, r);
+            Optional<PolicyEngine.Change> change = engine.apply(s, r, capabilities.inputs(s));
             if (change.isPresent() && !s.pinned()) {
-                PolicyEngine.Change c = change.get();
-                decisions.add(Decisions.create(s.pbxId, s.endpoint, c.tier(), c.codecs(), c.previousTier(),
-                        DecisionEntity.Cause.POLICY, runtime.tiers().preset(), c.estimateBps(),
-                        runtime.tiers().thresholds(), c.mos(), c.text()));
+                decisions.add(Decisions.of(s, change.get(), runtime.preset()));
             }
         }
         stateRepository.save(touched.values());

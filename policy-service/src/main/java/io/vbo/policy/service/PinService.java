@@ -3,6 +3,7 @@ package io.vbo.policy.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.vbo.policy.model.EndpointState;
+import io.vbo.policy.model.Inputs;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointStateRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,8 @@ public class PinService {
     PolicyRuntime runtime;
     @Inject
     DecisionPublisher publisher;
+    @Inject
+    CapabilityService capabilities;
 
     /** Thrown for an endpoint that never sent a result. */
     public static class UnknownEndpointException extends RuntimeException {
@@ -43,7 +46,8 @@ public class PinService {
             s.pinCodecs = List.copyOf(codecs);
             return Optional.of(Decisions.create(pbxId, endpoint, PINNED_TIER, codecs, previous,
                     DecisionEntity.Cause.PIN, "pin", s.estimateBps, Map.of(), null,
-                    "pinned by " + by + ": the policy leaves this endpoint alone until the pin is removed"));
+                    "pinned by " + by + ": the policy leaves this endpoint alone until the pin is removed",
+                    pinned(s)));
         }, by).orElseThrow();
         LOG.infof("%s pinned %s/%s to %s", by, pbxId, endpoint, codecs);
         return d;
@@ -60,8 +64,8 @@ public class PinService {
                 return Optional.empty();
             }
             return Optional.of(Decisions.create(pbxId, endpoint, s.tier, s.codecs, PINNED_TIER,
-                    DecisionEntity.Cause.UNPIN, runtime.tiers().preset(), s.estimateBps, runtime.tiers().thresholds(),
-                    s.mos, "pin removed by " + by + ": back to the policy's tier " + s.tier));
+                    DecisionEntity.Cause.UNPIN, runtime.preset(), s.estimateBps, thresholds(s), s.mos,
+                    "pin removed by " + by + ": back to the policy's tier " + s.tier, Decisions.Detail.of(s)));
         }, by);
         LOG.infof("%s unpinned %s/%s", by, pbxId, endpoint);
         return d;
@@ -73,15 +77,29 @@ public class PinService {
             if (s.pinned()) {
                 return Optional.of(Decisions.create(pbxId, endpoint, PINNED_TIER, s.pinCodecs, PINNED_TIER,
                         DecisionEntity.Cause.REQUEST, "pin", s.estimateBps, Map.of(), null,
-                        "republished on request by " + by));
+                        "republished on request by " + by, pinned(s)));
             }
             if (s.tier == null || s.codecs == null) {
                 return Optional.empty();
             }
             return Optional.of(Decisions.create(pbxId, endpoint, s.tier, s.codecs, s.tier,
-                    DecisionEntity.Cause.REQUEST, runtime.tiers().preset(), s.estimateBps,
-                    runtime.tiers().thresholds(), s.mos, "republished on request by " + by));
+                    DecisionEntity.Cause.REQUEST, runtime.preset(), s.estimateBps, thresholds(s), s.mos,
+                    "republished on request by " + by, Decisions.Detail.of(s)));
         }, by);
+    }
+
+    /** A pin overrides the ceiling: none is reported, nothing is excluded. */
+    private Decisions.Detail pinned(EndpointState s) {
+        return new Decisions.Detail(List.of(), capabilities.inputs(s).used(), List.of(), false);
+    }
+
+    /** What the policy's tiers (seed) or the endpoint's candidate codecs (overhead-aware) need. */
+    private Map<String, Long> thresholds(EndpointState s) {
+        if (runtime.seedTiers() != null) {
+            return runtime.seedTiers().thresholds();
+        }
+        Inputs in = capabilities.inputs(s);
+        return in.ceiling() == null ? Map.of() : runtime.overhead().levels(in).needs();
     }
 
     private interface Mutation {

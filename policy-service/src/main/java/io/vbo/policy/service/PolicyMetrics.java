@@ -2,11 +2,16 @@ package io.vbo.policy.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.vbo.events.ProbeResult;
 import io.vbo.policy.model.EndpointState;
+import io.vbo.policy.repository.EndpointEntity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,11 +20,21 @@ import java.util.concurrent.atomic.AtomicLong;
 public class PolicyMetrics {
     private final Map<String, AtomicLong> estimates = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ranks = new ConcurrentHashMap<>();
+    private final Set<String> noCodecFits = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> noCodecFitsByPbx = new ConcurrentHashMap<>();
 
     @Inject
     MeterRegistry registry;
     @Inject
     PolicyRuntime runtime;
+    @Inject
+    CapabilityService capabilities;
+
+    /** The no-codec-fits gauges start from the table, so an alert survives a restart. */
+    void onStart(@Observes StartupEvent event) {
+        QuarkusTransaction.requiringNew().run(() -> EndpointEntity.<EndpointEntity>list("noCodecFits", true)
+                .forEach(e -> noCodecFits(e.id.pbxId(), e.id.endpoint(), true)));
+    }
 
     public void stored(ProbeResult.Outcome outcome, int count) {
         registry.counter("vbo.policy.results.stored", "outcome", outcome.name()).increment(count);
@@ -30,13 +45,26 @@ public class PolicyMetrics {
         registry.counter("vbo.policy.store.failures").increment();
     }
 
-    /** Estimate and policy tier rank (higher = better; -1 before the first decision) of one endpoint. */
+    /**
+     * Estimate, policy tier rank (higher = better; -1 before the first decision; under {@code overhead-aware} 0 is
+     * no-codec-fits) of one endpoint, and its PBX's count of endpoints no codec fits.
+     */
     public void update(EndpointState s) {
         if (s.estimateBps != null) {
             gauge(estimates, "vbo.policy.estimate.bps", s).set(s.estimateBps);
         }
-        long rank = s.tier == null ? -1 : runtime.tiers().byName(s.tier).map(t -> (long) t.rank()).orElse(-1L);
-        gauge(ranks, "vbo.policy.tier.rank", s).set(rank);
+        gauge(ranks, "vbo.policy.tier.rank", s).set(runtime.engine().rank(s, capabilities.inputs(s)));
+        noCodecFits(s.pbxId, s.endpoint, s.noCodecFits);
+    }
+
+    private void noCodecFits(String pbxId, String endpoint, boolean flagged) {
+        String key = pbxId + "/" + endpoint;
+        boolean changed = flagged ? noCodecFits.add(key) : noCodecFits.remove(key);
+        AtomicLong count = noCodecFitsByPbx.computeIfAbsent(pbxId, p -> registry.gauge("vbo.policy.no.codec.fits",
+                Tags.of("pbx", p), new AtomicLong()));
+        if (changed) {
+            count.set(noCodecFits.stream().filter(k -> k.startsWith(pbxId + "/")).count());
+        }
     }
 
     private AtomicLong gauge(Map<String, AtomicLong> map, String name, EndpointState s) {

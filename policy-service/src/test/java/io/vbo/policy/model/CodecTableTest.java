@@ -17,7 +17,7 @@ class CodecTableTest {
             "g729, 31200",
             "gsm, 36400",
             "ilbc, 28800",
-            "opus, 35200",
+            "opus, 74400",
             "g726, 55200" })
     void wireBandwidthPerCallDirection(String codec, long expected) {
         assertEquals(expected, CodecTable.defaults(true).get(codec).orElseThrow().wireBps(ETHERNET));

@@ -9,10 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TierTableTest {
-    private static TierTable overheadAware(double utilisation, int calls) {
-        return TierTable.overheadAware(TierTable.overheadAwareTiers(), CodecTable.defaults(true), utilisation, calls, 18);
-    }
-
     /** The original: {@code if rate > 0.064: ... elif rate > 0.008: ... else: ...} on Mbit/s. */
     private static String original(double mbps) {
         if (mbps > 0.064) {
@@ -44,35 +40,13 @@ class TierTableTest {
     }
 
     @Test
-    void overheadAwareThresholdsComeFromWireBandwidth() {
-        TierTable table = overheadAware(0.8, 1);
-        assertEquals(List.of(109_000L, 39_000L, 0L), table.tiers().stream().map(Tier::thresholdBps).toList());
-        assertEquals("low", table.fitting(33_000).name(), "the 40 kbit/s phone of the design measured 33 kbit/s");
-        assertEquals("low", table.fitting(38_999).name());
-        assertEquals("medium", table.fitting(39_000).name());
-        assertEquals("medium", table.fitting(108_999).name());
-        assertEquals("high", table.fitting(109_000).name());
-        assertEquals("high", table.fitting(144_000).name(), "the 150 kbit/s phone");
-        assertEquals("ilbc", table.fitting(10_000).codecs().get(0));
-    }
-
-    @Test
-    void concurrentCallsAndUtilisationScaleTheNeed() {
-        assertEquals(218_000L, overheadAware(0.8, 2).tiers().get(0).thresholdBps());
-        assertEquals(87_200L, overheadAware(1.0, 1).tiers().get(0).thresholdBps());
-        assertEquals("medium", overheadAware(0.8, 2).fitting(144_000).name());
-    }
-
-    @Test
     void badConfigurationIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> overheadAware(0, 1));
-        assertThrows(IllegalArgumentException.class, () -> overheadAware(0.8, 0));
-        assertThrows(IllegalArgumentException.class, () -> TierTable.overheadAware(
-                List.of(new TierTable.PolicyTierSpec("a", List.of("speex")), new TierTable.PolicyTierSpec("b", List.of("ulaw"))),
-                CodecTable.defaults(true), 0.8, 1, 18), "a tier led by a codec without a profile");
         assertThrows(RuntimeException.class, () -> TierTable.seedCompatible(
                 List.of(new TierTable.PolicyTierSpec("a", List.of("nonsense")))));
-        assertThrows(IllegalArgumentException.class, () -> TierTable.overheadAware(
-                List.of(new TierTable.PolicyTierSpec("pinned", List.of("ulaw"))), CodecTable.defaults(true), 0.8, 1, 18));
+        assertThrows(IllegalArgumentException.class, () -> TierTable.seedCompatible(
+                List.of(new TierTable.PolicyTierSpec("a", List.of("ulaw")))), "seed-compatible has three tiers");
+        assertThrows(IllegalArgumentException.class, () -> TierTable.seedCompatible(List.of(
+                new TierTable.PolicyTierSpec("pinned", List.of("ulaw")), new TierTable.PolicyTierSpec("b", List.of("gsm")),
+                new TierTable.PolicyTierSpec("c", List.of("g729")))));
     }
 }
