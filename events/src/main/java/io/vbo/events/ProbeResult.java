@@ -35,8 +35,11 @@ public record ProbeResult(
     /** TCP measures capacity; UDP sends what a call would send and measures loss and jitter. */
     public enum Protocol { TCP, UDP }
 
-    /** Why an attempt ended. Only {@link #OK} carries a rate. */
-    public enum Outcome { OK, UNREACHABLE, SERVER_BUSY, TIMEOUT, DEFERRED_ACTIVE_CALL, ERROR }
+    /**
+     * Why an attempt ended. Only {@link #OK} carries a rate. {@link #REFUSED_TARGET}: the address is not one probe
+     * may send to (loopback, multicast, outside the PBX's allow-list …); nothing was sent.
+     */
+    public enum Outcome { OK, UNREACHABLE, SERVER_BUSY, TIMEOUT, DEFERRED_ACTIVE_CALL, ERROR, REFUSED_TARGET }
 
     public ProbeResult {
         Validate.schema(schema, SCHEMA);

@@ -228,7 +228,7 @@ class ProbeServiceTest {
 
         for (int i = 0; i < refused.size(); i++) {
             ProbeResult r = await("site-refuse", "50" + i, 1, x -> true).get(0);
-            assertEquals(Outcome.ERROR, r.outcome(), r.toString());
+            assertEquals(Outcome.REFUSED_TARGET, r.outcome(), r.toString());
             assertEquals(refused.get(i), r.address());
             assertTrue(r.error().startsWith("refused target: " + refused.get(i) + " is a"), r.error());
             assertEquals(0, r.durationMs());

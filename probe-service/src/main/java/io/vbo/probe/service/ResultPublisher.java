@@ -64,12 +64,9 @@ public class ResultPublisher {
         notice(target, attempt, Outcome.DEFERRED_ACTIVE_CALL, target.activeCalls() + " active call(s)");
     }
 
-    /**
-     * The target is refused (see {@link TargetPolicy}): nothing was sent. Outcome ERROR with the
-     * {@value TargetPolicy#REFUSED} prefix, as the contract has no outcome of its own for it.
-     */
+    /** The target is refused (see {@link TargetPolicy}): nothing was sent, outcome REFUSED_TARGET. */
     void refused(EndpointObserved target, ProbeSpec attempt, String reason) {
-        notice(target, attempt, Outcome.ERROR, TargetPolicy.REFUSED + reason);
+        notice(target, attempt, Outcome.REFUSED_TARGET, TargetPolicy.REFUSED + reason);
     }
 
     private void notice(EndpointObserved target, ProbeSpec attempt, Outcome outcome, String why) {

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class TargetPolicy {
-    /** Prefix of the {@code error} of a refused target's result (the contract has no outcome of its own for it yet). */
+    /** Prefix of the {@code error} of a refused target's result (outcome {@code REFUSED_TARGET}). */
     public static final String REFUSED = "refused target: ";
 
     private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
