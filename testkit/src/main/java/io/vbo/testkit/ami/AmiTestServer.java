@@ -462,14 +462,8 @@ public final class AmiTestServer implements AutoCloseable {
             case "1002" -> Transcripts.text("codec-change-1002-ami-showendpoint-before.response.txt");
             default -> Transcripts.text("ami-pjsipshowendpoint-1001.response.txt").replace("1001", name);
         };
-        if (settings.allow() != null) {
-            detail = replaceField(detail, "Allow", "(" + String.join("|", settings.allow()) + ")");
-        }
-        if (settings.outgoingCallOfferPref() != null) {
-            detail = replaceField(detail, "OutgoingCallOfferPref", settings.outgoingCallOfferPref());
-        }
-        if (settings.incomingCallOfferPref() != null) {
-            detail = replaceField(detail, "IncomingCallOfferPref", settings.incomingCallOfferPref());
+        for (String[] change : changes(settings)) {
+            detail = replaceField(detail, change[0], change[2]);
         }
         return Transcripts.withActionId(detail, id);
     }
@@ -484,18 +478,27 @@ public final class AmiTestServer implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (String line : CommandReply.transcript("ami-command-pjsip-show-endpoint-1001.response.txt").output()) {
             line = line.replace("1001", name);
-            if (settings.allow() != null) {
-                line = cliParameter(line, "allow", "(" + String.join("|", settings.allow()) + ")");
-            }
-            if (settings.outgoingCallOfferPref() != null) {
-                line = cliParameter(line, "outgoing_call_offer_pref", settings.outgoingCallOfferPref());
-            }
-            if (settings.incomingCallOfferPref() != null) {
-                line = cliParameter(line, "incoming_call_offer_pref", settings.incomingCallOfferPref());
+            for (String[] change : changes(settings)) {
+                line = cliParameter(line, change[1], change[2]);
             }
             out.add(line);
         }
         return new CommandReply(true, out);
+    }
+
+    /** The settings that differ from the capture: {AMI field, CLI parameter, value} each. */
+    private static List<String[]> changes(EndpointSettings settings) {
+        List<String[]> out = new ArrayList<>();
+        if (settings.allow() != null) {
+            out.add(new String[] {"Allow", "allow", "(" + String.join("|", settings.allow()) + ")"});
+        }
+        if (settings.outgoingCallOfferPref() != null) {
+            out.add(new String[] {"OutgoingCallOfferPref", "outgoing_call_offer_pref", settings.outgoingCallOfferPref()});
+        }
+        if (settings.incomingCallOfferPref() != null) {
+            out.add(new String[] {"IncomingCallOfferPref", "incoming_call_offer_pref", settings.incomingCallOfferPref()});
+        }
+        return out;
     }
 
     /** A parameter line {@code " name<padding>: value"} with a new value, the padding kept; other lines as they are. */
