@@ -40,8 +40,16 @@ class ApplyBenchmarkTest {
             List.of("ulaw", "alaw", "opus", "g729", "gsm"), List.of("g729", "opus", "ulaw", "alaw", "gsm"),
             List.of("opus", "gsm", "ulaw", "alaw", "g729"));
 
+    private static final io.vbo.writer.editor.OfferPrefs PREFS = new io.vbo.writer.editor.OfferPrefs("local", "local");
+
     @TempDir
     Path tmp;
+
+    /** Ceilings in the run's backup folder, published nowhere. */
+    private static io.vbo.writer.service.Ceilings ceilings(Path backups) {
+        return new io.vbo.writer.service.Ceilings(backups.resolve(io.vbo.writer.service.Ceilings.FILE_NAME), "bench",
+                new SafeFileWriter(backups, 10), Clock.systemUTC(), ceiling -> { });
+    }
 
     @Test
     void thousandDecisionsOnTenThousandEndpoints() throws Exception {
@@ -58,7 +66,8 @@ class ApplyBenchmarkTest {
                 WriterTestResource.SimulatedAsterisk asterisk = new WriterTestResource.SimulatedAsterisk(server, dir);
                 try (AmiClient ami = new AmiClient("127.0.0.1", server.port(), "vbo", "vbo-secret", Duration.ofSeconds(30))) {
                     io.vbo.writer.service.CodecApplier applier = new io.vbo.writer.service.CodecApplier("bench", dir, "pjsip.conf",
-                            new SafeFileWriter(tmp.resolve("backups" + run), 10), ami, new ReentrantLock(),
+                            new SafeFileWriter(tmp.resolve("backups" + run), 10), PREFS, ceilings(tmp.resolve("backups" + run)), ami,
+                            new ReentrantLock(),
                             new SimpleMeterRegistry(), Clock.systemUTC());
                     List<CodecDecision> decisions = decisions(new Random(run));
                     ami.ping();
@@ -69,7 +78,8 @@ class ApplyBenchmarkTest {
                     long applied = results.stream().filter(r -> r.status() == ConfigApplied.Status.APPLIED).count();
                     assertEquals(DECISIONS, applied, "every decision applied");
                     long reloads = asterisk.reloads();
-                    long shows = server.requests("PJSIPShowEndpoint").size();
+                    long shows = server.requests("Command").stream()
+                            .filter(r -> String.valueOf(r.header("Command")).startsWith("pjsip show endpoint ")).count();
 
                     long t1 = System.nanoTime();
                     List<ConfigApplied> again = applier.apply(decisions, false);
@@ -77,20 +87,21 @@ class ApplyBenchmarkTest {
                     assertEquals(List.of(), again);
 
                     long t2 = System.nanoTime();
-                    PjsipConfig.load(dir, "pjsip.conf").planCodecs(Map.of(decisions.get(0).endpoint(), List.of("gsm")));
+                    PjsipConfig.load(dir, "pjsip.conf").planEndpoints(Map.of(decisions.get(0).endpoint(), List.of("gsm")), PREFS);
                     long parseMs = (System.nanoTime() - t2) / 1_000_000;
 
                     // The writer's own share: the same kind of batch with no Asterisk to reload or ask.
                     Path filesOnly = Files.createDirectories(tmp.resolve("files-only" + run));
                     writeConfig(filesOnly);
                     io.vbo.writer.service.CodecApplier writeOnly = new io.vbo.writer.service.CodecApplier("bench", filesOnly,
-                            "pjsip.conf", new SafeFileWriter(tmp.resolve("backups-files-only" + run), 10), new NoAsterisk(),
+                            "pjsip.conf", new SafeFileWriter(tmp.resolve("backups-files-only" + run), 10), PREFS,
+                            ceilings(tmp.resolve("backups-files-only" + run)), new NoAsterisk(),
                             new ReentrantLock(), new SimpleMeterRegistry(), Clock.systemUTC());
                     long t3 = System.nanoTime();
                     writeOnly.apply(decisions(new Random(run)), true);
                     long writeOnlyMs = (System.nanoTime() - t3) / 1_000_000;
 
-                    String line = String.format("run %d: apply %d decisions: %d ms, %d file write(s), %d reload(s), %d PJSIPShowEndpoint; "
+                    String line = String.format("run %d: apply %d decisions: %d ms, %d file write(s), %d reload(s), %d pjsip show endpoint; "
                             + "same decisions again: %d ms, %d reload(s); files only (read, plan, back up, write; no Asterisk): %d ms; "
                             + "parse+plan of the 10,000-endpoint config: %d ms; pjsip_endpoints.conf %d bytes%n", run, DECISIONS,
                             applyMs, applier.writes(), reloads, shows, againMs, asterisk.reloads() - reloads, writeOnlyMs, parseMs,
@@ -118,7 +129,7 @@ class ApplyBenchmarkTest {
         }
 
         @Override
-        public List<String> endpointCodecs(String endpoint) {
+        public io.vbo.writer.pbx.LoadedEndpoint endpoint(String endpoint) {
             throw new IllegalStateException("not configured");
         }
 

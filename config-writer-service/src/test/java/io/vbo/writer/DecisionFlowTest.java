@@ -107,7 +107,28 @@ class DecisionFlowTest {
         assertEquals(List.of("gsm"), a.codecsReported());
         assertEquals(List.of("gsm"), inFile("1002"));
         assertEquals(reloads + 1, asterisk.reloads());
-        assertTrue(asterisk.server().requests("PJSIPShowEndpoint").stream().anyMatch(r -> "1002".equals(r.header("Endpoint"))));
+        assertTrue(Files.readString(dir.resolve("pjsip_endpoints.conf")).contains("[1002]\ntype=endpoint\ncontext=from-internal\n"
+                + "disallow=all\nallow=gsm\noutgoing_call_offer_pref=local\nincoming_call_offer_pref=local\naors=1002\n"));
+        assertTrue(shows() > 0 && asterisk.server().requests("Command").stream()
+                .anyMatch(r -> "pjsip show endpoint 1002".equals(r.header("Command"))));
+    }
+
+    @Test
+    void anOfferPreferenceAsteriskDidNotTakeRollsBack() throws Exception {
+        send("1001", "alaw");
+        byte[] before = awaitFile("1001", List.of("alaw"));
+        asterisk.misreportOutgoingOfferPref("1001", "remote_merge");
+        ConfigApplied a = awaitApplied(send("1001", "gsm", "alaw"));
+        assertEquals(ConfigApplied.Status.ROLLED_BACK, a.status());
+        assertEquals("Asterisk reports outgoing_call_offer_pref=remote_merge, expected local after the reload; "
+                + "old files restored and reloaded", a.error());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
+    }
+
+    /** {@code pjsip show endpoint} commands Asterisk received: the writer's checks. */
+    private long shows() {
+        return asterisk.server().requests("Command").stream()
+                .filter(r -> String.valueOf(r.header("Command")).startsWith("pjsip show endpoint ")).count();
     }
 
     @Test
@@ -161,7 +182,7 @@ class DecisionFlowTest {
             assertEquals(d.codecs(), inFile(d.endpoint()));
         }
 
-        long showsBefore = asterisk.server().requests("PJSIPShowEndpoint").size();
+        long showsBefore = shows();
         List<CodecDecision> again = new ArrayList<>();
         for (CodecDecision d : last) {
             again.add(send(d.endpoint(), d.codecs().toArray(String[]::new)));
@@ -173,7 +194,7 @@ class DecisionFlowTest {
         }
         assertEquals(1, asterisk.reloads() - reloads, "no reload for the same state");
         assertEquals(1, applier.writes() - writes, "no write for the same state");
-        assertEquals(showsBefore + 3, asterisk.server().requests("PJSIPShowEndpoint").size(), "still checked against Asterisk");
+        assertEquals(showsBefore + 3, shows(), "still checked against Asterisk");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.vbo.writer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vbo.testkit.FixtureDirs;
 import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.testkit.ami.EndpointSettings;
 import io.vbo.writer.editor.PjsipConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import io.vbo.testkit.Fixtures;
 import io.vbo.writer.editor.ConfigCopies;
 
 /**
  * The writer's surroundings for {@code @QuarkusTest}: a copy of the real lab config (config-used, with an
  * extensions.conf that init creates) and the AMI test server acting as an Asterisk that really loads those files:
- * each {@code module reload res_pjsip.so} reads them from disk, and {@code PJSIPShowEndpoint} reports what was
- * loaded. Tests get the server and the folder through {@link Ami} and {@link ConfigDir} fields.
+ * each {@code module reload res_pjsip.so} reads them from disk, and {@code PJSIPShowEndpoint} and
+ * {@code pjsip show endpoint} report what was loaded (codecs and offer preferences). Tests get the server and the folder through {@link Ami} and {@link ConfigDir} fields.
  */
 public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
     /** Injects the {@link SimulatedAsterisk}. */
@@ -84,7 +86,7 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
         private final Path dir;
         private volatile PjsipConfig loaded;
         private volatile String reloadError;
-        private volatile Map<String, List<String>> overrides = Map.of();
+        private volatile Map<String, UnaryOperator<EndpointSettings>> overrides = Map.of();
 
         public SimulatedAsterisk(AmiTestServer server, Path dir) {
             this.server = server;
@@ -99,7 +101,16 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
                 }
                 return null;
             });
-            server.endpointAllow(endpoint -> overrides.containsKey(endpoint) ? overrides.get(endpoint) : loaded.effectiveAllow(endpoint));
+            server.endpointSettings(endpoint -> {
+                PjsipConfig config = loaded;
+                if (config.find(endpoint, "endpoint").isEmpty()) {
+                    return null;
+                }
+                EndpointSettings settings = new EndpointSettings(config.effectiveAllow(endpoint),
+                        config.effectiveValue(endpoint, "endpoint", "outgoing_call_offer_pref"),
+                        config.effectiveValue(endpoint, "endpoint", "incoming_call_offer_pref"));
+                return overrides.getOrDefault(endpoint, UnaryOperator.identity()).apply(settings);
+            });
         }
 
         private void load() {
@@ -123,9 +134,17 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
             this.reloadError = output;
         }
 
-        /** PJSIPShowEndpoint reports these codecs for these endpoints, whatever was loaded (a reload that did not take). */
+        /** Asterisk reports these codecs for these endpoints, whatever was loaded (a reload that did not take). */
         public void misreport(Map<String, List<String>> codecs) {
-            this.overrides = Map.copyOf(codecs);
+            Map<String, UnaryOperator<EndpointSettings>> distort = new java.util.HashMap<>();
+            codecs.forEach((endpoint, list) -> distort.put(endpoint,
+                    s -> new EndpointSettings(list, s.outgoingCallOfferPref(), s.incomingCallOfferPref())));
+            this.overrides = Map.copyOf(distort);
+        }
+
+        /** Asterisk reports this {@code outgoing_call_offer_pref} for the endpoint, whatever was loaded. */
+        public void misreportOutgoingOfferPref(String endpoint, String value) {
+            this.overrides = Map.of(endpoint, s -> new EndpointSettings(s.allow(), value, s.incomingCallOfferPref()));
         }
 
         public long reloads() {

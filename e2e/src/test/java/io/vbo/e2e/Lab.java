@@ -9,6 +9,7 @@ import io.vbo.testkit.KafkaBroker;
 import io.vbo.testkit.ProjectRoot;
 import io.vbo.testkit.ami.AmiContact;
 import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.testkit.ami.EndpointSettings;
 import io.vbo.testkit.netns.NetnsLab;
 import io.vbo.testkit.netns.Phone;
 import java.io.IOException;
@@ -114,10 +115,12 @@ final class Lab implements AutoCloseable {
             asterisk = copyAsteriskConfig(dir.resolve("asterisk"), phones.keySet());
             ami = AmiTestServer.start(AmiTestServer.Options.defaults().withCredentials(AMI_USER, AMI_SECRET));
             toClose.add(ami);
-            // Asterisk reports the codecs it loaded from the files: the test server reads the same real file.
-            ami.endpointAllow(endpoint -> {
+            // Asterisk reports the codecs and offer preferences it loaded from the files: the test server reads the same real file.
+            ami.endpointSettings(endpoint -> {
                 List<String> allowed = PjsipEndpoints.allowed(endpointsFile(), endpoint);
-                return allowed.isEmpty() ? null : allowed;
+                return allowed.isEmpty() ? null : new EndpointSettings(allowed,
+                        PjsipEndpoints.value(endpointsFile(), endpoint, "outgoing_call_offer_pref"),
+                        PjsipEndpoints.value(endpointsFile(), endpoint, "incoming_call_offer_pref"));
             });
             ami.setContacts(phones.entrySet().stream()
                     .map(e -> AmiContact.generated(e.getKey(), e.getValue().address(), 5060)).toList());

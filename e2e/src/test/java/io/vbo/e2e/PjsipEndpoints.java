@@ -61,6 +61,26 @@ final class PjsipEndpoints {
         return codecs;
     }
 
+    /** The last {@code key=} line of the {@code [endpoint]} section, or null (Asterisk's default then applies). */
+    static String value(Path file, String endpoint, String key) {
+        String section = null;
+        String value = null;
+        try {
+            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String line = (raw.contains(";") ? raw.substring(0, raw.indexOf(';')) : raw).strip();
+                int eq = line.indexOf('=');
+                if (line.startsWith("[")) {
+                    section = line.substring(1, line.indexOf(']'));
+                } else if (endpoint.equals(section) && eq > 0 && line.substring(0, eq).strip().equals(key)) {
+                    value = line.substring(eq + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return value;
+    }
+
     static List<String> allowed(Path file, String endpoint) {
         return allowed(file).getOrDefault(endpoint, List.of());
     }

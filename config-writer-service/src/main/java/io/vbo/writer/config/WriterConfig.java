@@ -44,6 +44,17 @@ public interface WriterConfig {
     @WithDefault("vbo.codec-decisions")
     String decisionsTopic();
 
+    /**
+     * {@code outgoing_call_offer_pref} written on every endpoint the writer manages: {@code local} offers the
+     * endpoint's codecs that the caller also has, in the decision's order (all of them when the caller has none).
+     */
+    @WithDefault("local")
+    String outgoingCallOfferPref();
+
+    /** {@code incoming_call_offer_pref} written on every managed endpoint ({@code local}: Asterisk's default, pinned). */
+    @WithDefault("local")
+    String incomingCallOfferPref();
+
     /** How Asterisk is reloaded and asked what it loaded. */
     Reload reload();
 

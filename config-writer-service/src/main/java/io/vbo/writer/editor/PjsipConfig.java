@@ -1,5 +1,6 @@
 package io.vbo.writer.editor;
 
+import io.vbo.events.Codecs;
 import io.vbo.writer.editor.ConfigFile.Entry;
 import io.vbo.writer.editor.ConfigFile.Line;
 import io.vbo.writer.editor.ConfigFile.Section;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,7 +26,7 @@ import java.util.regex.Pattern;
  * resolves them), seen as Asterisk sees them: one ordered list of sections, where a section is identified by its
  * name <em>and</em> its type, and the type may come from a template.
  *
- * <p>Edits never touch a byte outside the lines they own: {@link #planCodecs} returns the new content of each
+ * <p>Edits never touch a byte outside the lines they own: {@link #planEndpoints} returns the new content of each
  * changed file only.
  */
 public final class PjsipConfig {
@@ -281,23 +283,48 @@ public final class PjsipConfig {
         }
     }
 
-    /**
-     * Plans {@code disallow=all} + {@code allow=<codecs>} for each endpoint, in the endpoint's own section(s) only.
-     * Every allow/disallow line of those sections is replaced: the first becomes the new pair (keeping its
-     * indentation and key spacing), the others go. A section without any gets the pair after its last setting.
-     * Returns the new content of each file that changes; endpoints not in the configuration are listed as missing.
-     */
+    /** {@link #planEndpoints} without touching the offer preferences (user management). */
     public Plan planCodecs(Map<String, List<String>> codecsByEndpoint) {
-        Map<Path, TreeMap<Integer, String>> edits = new HashMap<>();
-        List<String> missing = codecEdits(codecsByEndpoint, edits);
-        return new Plan(render(edits), missing);
+        return planEndpoints(codecsByEndpoint, null);
     }
 
     /**
-     * Adds the line edits of {@link #planCodecs} to {@code edits} (file → line index → replacement text), so that
-     * other edits of the same files can be combined with them. Returns the endpoints not found.
+     * Plans, for each endpoint, its audio codecs ({@code disallow=all} + {@code allow=<codecs>}) and, unless
+     * {@code prefs} is null, its two offer preferences, in the endpoint's own section(s) only (see
+     * {@link #endpointEdits}). Returns the new content of each file that changes; endpoints not in the configuration
+     * are listed as missing.
      */
+    public Plan planEndpoints(Map<String, List<String>> codecsByEndpoint, OfferPrefs prefs) {
+        Map<Path, TreeMap<Integer, String>> edits = new HashMap<>();
+        List<String> missing = endpointEdits(codecsByEndpoint, prefs, edits);
+        return new Plan(render(edits), missing);
+    }
+
+    /** {@link #endpointEdits} without the offer preferences. */
     public List<String> codecEdits(Map<String, List<String>> codecsByEndpoint, Map<Path, TreeMap<Integer, String>> edits) {
+        return endpointEdits(codecsByEndpoint, null, edits);
+    }
+
+    /**
+     * Adds the line edits for each endpoint to {@code edits} (file → line index → replacement text), so that other
+     * edits of the same files can be combined with them. Returns the endpoints not found. Only lines of the
+     * endpoint's own section(s) change, never a template:
+     * <ul>
+     * <li>Values that are not audio codecs (video: h264, vp8, ...; anything outside {@link Codecs#KNOWN}) stay: a
+     * line holding only such values is kept byte for byte, a line mixing both keeps its other values.</li>
+     * <li>The first allow/disallow line must be {@code disallow=all}; if it is not, that line is inserted before it.</li>
+     * <li>The first {@code allow} line with an audio value gets the codecs (its other values after them); every other
+     * audio value goes, and a line left empty is removed. With no such line, {@code allow=} follows the
+     * {@code disallow=all}; with no allow/disallow line at all, the pair follows the section's last setting.</li>
+     * <li>Video codecs that only a template gave (which the new {@code disallow=all} would clear) are appended to
+     * the allow line, so the endpoint keeps exactly the video it had.</li>
+     * <li>Each offer preference: its first line keeps its place (untouched if it already has the value), the others
+     * go; with none, the line follows our {@code allow=} line.</li>
+     * </ul>
+     * New lines copy the indentation and the spacing around '=' of the line they are placed by.
+     */
+    public List<String> endpointEdits(Map<String, List<String>> codecsByEndpoint, OfferPrefs prefs,
+            Map<Path, TreeMap<Integer, String>> edits) {
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, List<String>> want : codecsByEndpoint.entrySet()) {
             List<Integer> own = find(want.getKey(), "endpoint");
@@ -305,45 +332,206 @@ public final class PjsipConfig {
                 missing.add(want.getKey());
                 continue;
             }
-            String list = String.join(",", want.getValue());
-            boolean placed = false;
-            for (int i : own) {
-                Placed p = order.get(i);
-                TreeMap<Integer, String> fileEdits = edits.computeIfAbsent(p.file().path(), k -> new TreeMap<>());
-                for (Entry e : p.section().entries()) {
-                    if (!e.is("allow") && !e.is("disallow")) {
-                        continue;
-                    }
-                    if (placed) {
-                        fileEdits.put(e.line(), "");
-                    } else {
-                        Line line = p.file().lines().get(e.line());
-                        fileEdits.put(e.line(), pair(line, p.file(), list, false));
-                        placed = true;
-                    }
-                }
+            Map<Path, TreeMap<Integer, LineEdit>> lineEdits = new HashMap<>();
+            Spot spot = placeCodecs(want.getKey(), own, want.getValue(), lineEdits);
+            if (prefs != null) {
+                placePref(own, OfferPrefs.OUTGOING_KEY, prefs.outgoing(), spot, lineEdits);
+                placePref(own, OfferPrefs.INCOMING_KEY, prefs.incoming(), spot, lineEdits);
             }
-            if (!placed) {
-                Placed first = order.get(own.get(0));
-                List<Entry> entries = first.section().entries();
-                int after = entries.isEmpty() ? first.section().header() : entries.get(entries.size() - 1).line();
-                Line line = first.file().lines().get(after);
-                String style = entries.isEmpty() ? firstSetting(first.file()) : line.text();
-                TreeMap<Integer, String> fileEdits = edits.computeIfAbsent(first.file().path(), k -> new TreeMap<>());
-                String existing = fileEdits.getOrDefault(after, line.text() + line.eol());
-                String eol = line.eol().isEmpty() ? first.file().dominantEol() : line.eol();
-                String prefix = line.eol().isEmpty() ? existing + eol : existing;
-                String added = pair(new Line(after, style, eol, ""), first.file(), list, true);
-                fileEdits.put(after, prefix + added);
+            for (Map.Entry<Path, TreeMap<Integer, LineEdit>> fe : lineEdits.entrySet()) {
+                ConfigFile file = files.get(fe.getKey());
+                TreeMap<Integer, String> fileEdits = edits.computeIfAbsent(fe.getKey(), k -> new TreeMap<>());
+                fe.getValue().forEach((index, edit) -> fileEdits.put(index, edit.render(file.lines().get(index), file)));
             }
         }
         return missing;
     }
 
-    /** Whether {@code endpoint} exists and its own section(s) already say exactly {@code disallow=all} + {@code allow=codecs}. */
-    public boolean alreadyApplied(String endpoint, List<String> codecs) {
+    /** A setting line of one of the endpoint's own sections. */
+    private record Owned(Placed placed, Entry entry) {
+        String text() {
+            return placed.file().lines().get(entry.line()).text();
+        }
+    }
+
+    /** Where lines that follow our {@code allow=} line go, and the line whose style they copy. */
+    private record Spot(List<String> lines, String style) {
+    }
+
+    /** What happens to one line: lines inserted before it, its new text ({@code null}: unchanged), lines after. */
+    private static final class LineEdit {
+        final List<String> before = new ArrayList<>();
+        String text;
+        boolean removed;
+        final List<String> after = new ArrayList<>();
+
+        String render(Line line, ConfigFile file) {
+            List<String> out = new ArrayList<>(before);
+            if (!removed) {
+                out.add(text != null ? text : line.text());
+            }
+            out.addAll(after);
+            if (out.isEmpty()) {
+                return "";
+            }
+            // Inner lines get the file's ending; the last keeps the line's own (none at the end of a file without one).
+            String eol = line.eol().isEmpty() ? file.dominantEol() : line.eol();
+            return String.join(eol, out) + line.eol();
+        }
+    }
+
+    private static LineEdit edit(Map<Path, TreeMap<Integer, LineEdit>> lineEdits, Placed p, int line) {
+        return lineEdits.computeIfAbsent(p.file().path(), k -> new TreeMap<>()).computeIfAbsent(line, k -> new LineEdit());
+    }
+
+    private List<Owned> owned(List<Integer> own, java.util.function.Predicate<Entry> which) {
+        List<Owned> out = new ArrayList<>();
+        for (int i : own) {
+            Placed p = order.get(i);
+            for (Entry e : p.section().entries()) {
+                if (which.test(e)) {
+                    out.add(new Owned(p, e));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Spot placeCodecs(String name, List<Integer> own, List<String> codecs,
+            Map<Path, TreeMap<Integer, LineEdit>> lineEdits) {
+        List<Owned> lines = owned(own, e -> e.is("allow") || e.is("disallow"));
+        List<String> inherited = videoOnlyFromTemplates(name, lines);
+        if (lines.isEmpty()) {
+            Placed first = order.get(own.get(0));
+            List<Entry> entries = first.section().entries();
+            int after = entries.isEmpty() ? first.section().header() : entries.get(entries.size() - 1).line();
+            String style = entries.isEmpty() ? firstSetting(first.file()) : first.file().lines().get(after).text();
+            LineEdit edit = edit(lineEdits, first, after);
+            edit.after.add(setting(style, "disallow", "all"));
+            edit.after.add(setting(style, "allow", list(codecs, List.of(), inherited)));
+            return new Spot(edit.after, style);
+        }
+        Owned first = lines.get(0);
+        boolean startsWithDisallowAll = first.entry().is("disallow")
+                && values(first.entry()).stream().map(v -> v.toLowerCase(Locale.ROOT)).toList().equals(List.of("all"));
+        Owned anchor = null;
+        for (Owned o : lines) {
+            if (o.entry().is("allow") && values(o.entry()).stream().anyMatch(PjsipConfig::audio)) {
+                anchor = o;
+                break;
+            }
+        }
+        Spot spot = null;
+        for (Owned o : lines) {
+            if (o == first && startsWithDisallowAll) {
+                continue;
+            }
+            List<String> all = values(o.entry());
+            List<String> other = all.stream().filter(v -> !audio(v)).toList();
+            LineEdit edit = edit(lineEdits, o.placed(), o.entry().line());
+            if (o == anchor) {
+                edit.text = setting(o.text(), o.entry().key(), list(codecs, other, inherited));
+                spot = new Spot(edit.after, o.text());
+            } else if (other.isEmpty()) {
+                edit.removed = true;
+            } else if (other.size() < all.size()) {
+                edit.text = setting(o.text(), o.entry().key(), String.join(",", other));
+            }
+        }
+        LineEdit head = edit(lineEdits, first.placed(), first.entry().line());
+        if (!startsWithDisallowAll) {
+            head.before.add(0, setting(first.text(), "disallow", "all"));
+        }
+        if (anchor == null) {
+            List<String> target = startsWithDisallowAll ? head.after : head.before;
+            target.add(startsWithDisallowAll ? 0 : 1, setting(first.text(), "allow", list(codecs, List.of(), inherited)));
+            spot = new Spot(target, first.text());
+        }
+        return spot;
+    }
+
+    /**
+     * One offer preference: the first own line keeps its place (and its bytes when it already says {@code value}),
+     * later ones go; with none, a line follows our {@code allow=}.
+     */
+    private void placePref(List<Integer> own, String key, String value, Spot spot,
+            Map<Path, TreeMap<Integer, LineEdit>> lineEdits) {
+        List<Owned> lines = owned(own, e -> e.is(key));
+        if (lines.isEmpty()) {
+            spot.lines().add(setting(spot.style(), key, value));
+            return;
+        }
+        Owned first = lines.get(0);
+        if (!first.entry().value().equals(value)) {
+            edit(lineEdits, first.placed(), first.entry().line()).text = setting(first.text(), first.entry().key(), value);
+        }
+        for (Owned o : lines.subList(1, lines.size())) {
+            edit(lineEdits, o.placed(), o.entry().line()).removed = true;
+        }
+    }
+
+    /**
+     * Video codecs the endpoint has now only through a template (or through lines before a {@code disallow=all}
+     * of its own): the {@code disallow=all} the edit puts first would clear them.
+     */
+    private List<String> videoOnlyFromTemplates(String name, List<Owned> lines) {
+        Set<String> kept = new LinkedHashSet<>();
+        for (Owned o : lines) {
+            for (String v : values(o.entry())) {
+                if (audio(v)) {
+                    continue;
+                }
+                boolean add = o.entry().is("allow");
+                if (v.startsWith("!")) {
+                    v = v.substring(1).strip();
+                    add = !add;
+                }
+                if (add) {
+                    kept.add(v);
+                } else {
+                    kept.remove(v);
+                }
+            }
+        }
+        return effectiveAllow(name).stream().filter(c -> !audio(c) && !kept.contains(c)).toList();
+    }
+
+    /** {@code codecs}, then the line's other values, then {@code inherited}, comma-separated without repeats. */
+    private static String list(List<String> codecs, List<String> other, List<String> inherited) {
+        Set<String> out = new LinkedHashSet<>(codecs);
+        out.addAll(other);
+        out.addAll(inherited);
+        return String.join(",", out);
+    }
+
+    private static List<String> values(Entry e) {
+        List<String> out = new ArrayList<>();
+        for (String part : e.value().split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    /** An audio codec of {@link Codecs#KNOWN} or {@code all}, with or without {@code !}: the writer's to replace. */
+    static boolean audio(String value) {
+        String c = (value.startsWith("!") ? value.substring(1) : value).strip().toLowerCase(Locale.ROOT);
+        return c.equals("all") || Codecs.isKnown(c);
+    }
+
+    /** The audio part of an allow list as Asterisk reports it (video codecs left out). */
+    public static List<String> audioOnly(List<String> codecs) {
+        return codecs.stream().filter(PjsipConfig::audio).toList();
+    }
+
+    /**
+     * Whether {@code endpoint} exists and its own section(s) already say exactly what {@link #endpointEdits} would
+     * write for {@code codecs} and {@code prefs}.
+     */
+    public boolean alreadyApplied(String endpoint, List<String> codecs, OfferPrefs prefs) {
         Map<Path, TreeMap<Integer, String>> edits = new HashMap<>();
-        if (!codecEdits(Map.of(endpoint, codecs), edits).isEmpty()) {
+        if (!endpointEdits(Map.of(endpoint, codecs), prefs, edits).isEmpty()) {
             return false;
         }
         for (Map.Entry<Path, TreeMap<Integer, String>> fe : edits.entrySet()) {
@@ -361,6 +549,11 @@ public final class PjsipConfig {
             }
         }
         return true;
+    }
+
+    /** The audio codecs of {@code endpoint} as Asterisk resolves them (templates, then its own lines): its ceiling. */
+    public List<String> audioAllow(String endpoint) {
+        return audioOnly(effectiveAllow(endpoint));
     }
 
     /** The new content of every file whose line edits change it. */
@@ -383,13 +576,6 @@ public final class PjsipConfig {
             }
         }
         return "x=y";
-    }
-
-    /** {@code disallow=all} and {@code allow=list}, styled like {@code like}: indentation and spacing around '='. */
-    private static String pair(Line like, ConfigFile file, String list, boolean inserted) {
-        String eol = like.eol().isEmpty() && !inserted ? "" : like.eol();
-        String lineEol = eol.isEmpty() ? file.dominantEol() : eol;
-        return setting(like.text(), "disallow", "all") + lineEol + setting(like.text(), "allow", list) + eol;
     }
 
     /** {@code key=value} with the indentation and the spacing around '=' of the setting line {@code like}. */

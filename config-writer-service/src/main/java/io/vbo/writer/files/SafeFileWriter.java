@@ -79,6 +79,12 @@ public final class SafeFileWriter {
         return backup;
     }
 
+    /** Writes the writer's own state file atomically (temporary file, fsync, rename, fsync of the folder); no backup. */
+    public void write(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        atomicWrite(target, content, () -> { });
+    }
+
     /** Puts a backup taken by {@link #replace} back in place, atomically. */
     public void restore(Path backup, Path target) throws IOException {
         atomicWrite(target, Files.readAllBytes(backup), () -> { });

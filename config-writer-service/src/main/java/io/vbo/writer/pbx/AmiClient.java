@@ -8,20 +8,16 @@ import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerConnectionState;
-import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.TimeoutException;
 import org.asteriskjava.manager.action.CommandAction;
-import org.asteriskjava.manager.action.PJSipShowEndpointAction;
 import org.asteriskjava.manager.action.PingAction;
-import org.asteriskjava.manager.event.EndpointDetail;
-import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.CommandResponse;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
 
 /**
  * AMI through asterisk-java: {@code Command: module reload res_pjsip.so} (asterisk-java has no ReloadAction) and
- * {@code PJSIPShowEndpoint}. One connection, logged in on first use and again after any connection error.
+ * {@code Command: pjsip show endpoint <name>}. One connection, logged in on first use and again after any connection error.
  */
 public final class AmiClient implements PbxClient {
     private final String host;
@@ -53,12 +49,7 @@ public final class AmiClient implements PbxClient {
 
     private String reload() throws PbxException {
         ManagerResponse response = send(new CommandAction(RELOAD_COMMAND));
-        List<String> output = response instanceof CommandResponse command && command.getResult() != null
-                ? command.getResult() : List.of();
-        if (output.isEmpty() && response.getOutput() != null) {
-            // An error response is not a CommandResponse: asterisk-java keeps its Output: lines here.
-            output = response.getOutput().lines().toList();
-        }
+        List<String> output = output(response);
         String words = output.isEmpty() ? String.valueOf(response.getMessage()) : String.join(" / ", output);
         if (response instanceof ManagerError || !PbxClient.reloadConfirmed(output)) {
             throw new PbxException("Asterisk did not confirm '" + RELOAD_COMMAND + "': " + words);
@@ -66,34 +57,30 @@ public final class AmiClient implements PbxClient {
         return words;
     }
 
+    /** {@code pjsip show endpoint}: asterisk-java's EndpointDetail has no getter for the offer preferences. */
     @Override
-    public List<String> endpointCodecs(String endpoint) throws PbxException {
+    public LoadedEndpoint endpoint(String endpoint) throws PbxException {
+        io.vbo.events.Validate.endpoint("endpoint", endpoint);
         lock.lock();
         try {
-            return showEndpoint(endpoint);
+            ManagerResponse response = send(new CommandAction("pjsip show endpoint " + endpoint));
+            if (response instanceof ManagerError) {
+                throw new PbxException("Asterisk: " + String.join(" / ", output(response)));
+            }
+            return LoadedEndpoint.parse(output(response));
         } finally {
             lock.unlock();
         }
     }
 
-    private List<String> showEndpoint(String endpoint) throws PbxException {
-        PJSipShowEndpointAction action = new PJSipShowEndpointAction();
-        action.setEndpoint(endpoint);
-        ResponseEvents events;
-        try {
-            events = connected().sendEventGeneratingAction(action, timeoutMillis);
-        } catch (IOException | TimeoutException | IllegalStateException e) {
-            throw lost("PJSIPShowEndpoint " + endpoint, e);
+    private static List<String> output(ManagerResponse response) {
+        List<String> output = response instanceof CommandResponse command && command.getResult() != null
+                ? command.getResult() : List.of();
+        if (output.isEmpty() && response.getOutput() != null) {
+            // An error response is not a CommandResponse: asterisk-java keeps its Output: lines here.
+            output = response.getOutput().lines().toList();
         }
-        if (events.getResponse() instanceof ManagerError error) {
-            throw new PbxException("Asterisk: " + error.getMessage());
-        }
-        for (ResponseEvent event : events.getEvents()) {
-            if (event instanceof EndpointDetail detail) {
-                return PbxClient.parseAllow(detail.getAllow());
-            }
-        }
-        throw new PbxException("Asterisk sent no EndpointDetail for " + endpoint);
+        return output;
     }
 
     /**

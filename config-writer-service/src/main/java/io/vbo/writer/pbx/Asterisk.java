@@ -83,8 +83,8 @@ public class Asterisk implements PbxClient {
 
     @Override
     @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
-    public List<String> endpointCodecs(String endpoint) throws PbxException {
-        return track(() -> client.endpointCodecs(endpoint));
+    public LoadedEndpoint endpoint(String endpoint) throws PbxException {
+        return track(() -> client.endpoint(endpoint));
     }
 
     @Override

@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code asterisk -rx '<command>'}, started as an argument list (no shell), for hosts where AMI is off.
  * Endpoint names reach the command line only after validation ({@code Validate.ENDPOINT}: no space, no quote).
  */
 public final class CliClient implements PbxClient {
-    private static final Pattern ALLOW = Pattern.compile("^\\s*allow\\s*:\\s*(\\(.*\\))\\s*$");
     private final String command;
     private final Duration timeout;
 
@@ -33,16 +30,9 @@ public final class CliClient implements PbxClient {
     }
 
     @Override
-    public List<String> endpointCodecs(String endpoint) throws PbxException {
+    public LoadedEndpoint endpoint(String endpoint) throws PbxException {
         io.vbo.events.Validate.endpoint("endpoint", endpoint);
-        List<String> out = run("pjsip show endpoint " + endpoint);
-        for (String line : out) {
-            Matcher m = ALLOW.matcher(line);
-            if (m.matches()) {
-                return PbxClient.parseAllow(m.group(1));
-            }
-        }
-        throw new PbxException("Asterisk: " + (out.isEmpty() ? "no output" : out.get(0)));
+        return LoadedEndpoint.parse(run("pjsip show endpoint " + endpoint));
     }
 
     @Override

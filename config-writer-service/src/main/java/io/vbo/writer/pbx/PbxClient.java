@@ -3,7 +3,7 @@ package io.vbo.writer.pbx;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the writer asks of Asterisk: reload PJSIP the least disruptive way, and report an endpoint's codecs. */
+/** What the writer asks of Asterisk: reload PJSIP the least disruptive way, and report what an endpoint loaded. */
 public interface PbxClient extends AutoCloseable {
     /** The reload command: {@code pjsip reload} does not exist in Asterisk 22 and {@code core reload} reloads every module. */
     String RELOAD_COMMAND = "module reload res_pjsip.so";
@@ -11,8 +11,8 @@ public interface PbxClient extends AutoCloseable {
     /** Reloads res_pjsip; returns Asterisk's words, throws if it did not confirm the reload. */
     String reloadPjsip() throws PbxException;
 
-    /** The codecs Asterisk has loaded for {@code endpoint}, in order. */
-    List<String> endpointCodecs(String endpoint) throws PbxException;
+    /** What Asterisk has loaded for {@code endpoint}: its codecs in order and both offer preferences. */
+    LoadedEndpoint endpoint(String endpoint) throws PbxException;
 
     /** {@code false} when no Asterisk is configured: files are written, nothing is reloaded or verified. */
     default boolean configured() {

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
 import io.vbo.events.ConfigApplied.Status;
+import io.vbo.writer.editor.OfferPrefs;
 import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.files.SafeFileWriter;
+import io.vbo.writer.pbx.LoadedEndpoint;
 import io.vbo.writer.pbx.PbxClient;
 import io.vbo.writer.pbx.PbxException;
 import io.vbo.writer.pbx.PbxUnreachableException;
@@ -20,9 +22,10 @@ import java.util.concurrent.locks.Lock;
 import org.jboss.logging.Logger;
 
 /**
- * Applies a batch of codec decisions: one write per changed file, one reload, a check that Asterisk reports the
- * new codecs, and a rollback to the backups when the reload fails or a check does not match. Every decision gets
- * one {@link ConfigApplied}.
+ * Applies a batch of codec decisions: one write per changed file (the codecs and the offer preferences of each
+ * endpoint), one reload, a check that Asterisk reports the new codecs and offer preferences, and a rollback to the
+ * backups when the reload fails or a check does not match. Every decision gets one {@link ConfigApplied}. Before an
+ * endpoint is first edited, its allow list is recorded as its ceiling.
  */
 public final class CodecApplier {
     private static final Logger LOG = Logger.getLogger(CodecApplier.class);
@@ -32,6 +35,8 @@ public final class CodecApplier {
     private final Path dir;
     private final String mainFile;
     private final SafeFileWriter writer;
+    private final OfferPrefs prefs;
+    private final Ceilings ceilings;
     private final PbxClient pbx;
     private final Lock lock;
     private final MeterRegistry meters;
@@ -39,12 +44,14 @@ public final class CodecApplier {
     private long writes;
     private long reloads;
 
-    public CodecApplier(String pbxId, Path dir, String mainFile, SafeFileWriter writer, PbxClient pbx, Lock lock,
-            MeterRegistry meters, Clock clock) {
+    public CodecApplier(String pbxId, Path dir, String mainFile, SafeFileWriter writer, OfferPrefs prefs, Ceilings ceilings,
+            PbxClient pbx, Lock lock, MeterRegistry meters, Clock clock) {
         this.pbxId = pbxId;
         this.dir = dir;
         this.mainFile = mainFile;
         this.writer = writer;
+        this.prefs = prefs;
+        this.ceilings = ceilings;
         this.pbx = pbx;
         this.lock = lock;
         this.meters = meters;
@@ -106,14 +113,14 @@ public final class CodecApplier {
         List<CodecDecision> inPlace = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             PjsipConfig config = PjsipConfig.load(dir, mainFile);
-            PjsipConfig.Plan plan = config.planCodecs(want);
+            PjsipConfig.Plan plan = config.planEndpoints(want, prefs);
             written.clear();
             inPlace.clear();
             List<CodecDecision> missing = new ArrayList<>();
             for (CodecDecision d : batch) {
                 if (plan.missing().contains(d.endpoint())) {
                     missing.add(d);
-                } else if (backups.isEmpty() && config.alreadyApplied(d.endpoint(), d.codecs())) {
+                } else if (backups.isEmpty() && config.alreadyApplied(d.endpoint(), d.codecs(), prefs)) {
                     inPlace.add(d);
                 } else {
                     written.add(d);
@@ -135,6 +142,10 @@ public final class CodecApplier {
                     }
                 }
             }
+            // Saved before the first write: after a crash the writer's own edit is never taken for the ceiling.
+            List<String> found = new ArrayList<>(want.keySet());
+            found.removeAll(plan.missing());
+            ceilings.recordFirst(config, found);
             try {
                 for (Map.Entry<Path, byte[]> f : plan.changed().entrySet()) {
                     Path backup = writer.replace(f.getKey(), config.files().get(f.getKey()).bytes(), f.getValue());
@@ -176,11 +187,12 @@ public final class CodecApplier {
         Map<CodecDecision, String> why = new LinkedHashMap<>();
         for (CodecDecision d : written) {
             try {
-                List<String> codecs = pbx.endpointCodecs(d.endpoint());
-                reported.put(d, codecs);
-                if (!codecs.equals(d.codecs())) {
+                LoadedEndpoint loaded = pbx.endpoint(d.endpoint());
+                reported.put(d, loaded.codecs());
+                String differs = differs(loaded, d);
+                if (differs != null) {
                     mismatched.add(d);
-                    why.put(d, "Asterisk reports " + codecs + " after the reload, expected " + d.codecs());
+                    why.put(d, "Asterisk reports " + differs + " after the reload");
                 }
             } catch (PbxException e) {
                 mismatched.add(d);
@@ -250,13 +262,32 @@ public final class CodecApplier {
                 continue;
             }
             try {
-                List<String> codecs = pbx.endpointCodecs(d.endpoint());
-                results.add(codecs.equals(d.codecs()) ? result(d, Status.APPLIED, codecs, null)
-                        : result(d, Status.FAILED, codecs, "in the files, but Asterisk reports " + codecs));
+                LoadedEndpoint loaded = pbx.endpoint(d.endpoint());
+                String differs = differs(loaded, d);
+                results.add(differs == null ? result(d, Status.APPLIED, loaded.codecs(), null)
+                        : result(d, Status.FAILED, loaded.codecs(), "in the files, but Asterisk reports " + differs));
             } catch (PbxException e) {
                 results.add(result(d, Status.FAILED, List.of(), "in the files; could not verify: " + e.getMessage()));
             }
         }
+    }
+
+    /**
+     * What Asterisk reports differently from what was written, or null. Video codecs kept on the endpoint are not
+     * the decision's: only the audio part is compared.
+     */
+    private String differs(LoadedEndpoint loaded, CodecDecision d) {
+        List<String> audio = PjsipConfig.audioOnly(loaded.codecs());
+        if (!audio.equals(d.codecs())) {
+            return audio + ", expected " + d.codecs();
+        }
+        if (!loaded.outgoingCallOfferPref().equals(prefs.outgoing())) {
+            return OfferPrefs.OUTGOING_KEY + "=" + loaded.outgoingCallOfferPref() + ", expected " + prefs.outgoing();
+        }
+        if (!loaded.incomingCallOfferPref().equals(prefs.incoming())) {
+            return OfferPrefs.INCOMING_KEY + "=" + loaded.incomingCallOfferPref() + ", expected " + prefs.incoming();
+        }
+        return null;
     }
 
     private ConfigApplied result(CodecDecision d, Status status, List<String> codecs, String error) {

@@ -3,12 +3,17 @@ package io.vbo.writer.service;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
+import io.quarkus.runtime.StartupEvent;
 import io.vbo.writer.config.WriterConfig;
+import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.pbx.Asterisk;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +38,7 @@ public class DecisionApplier {
     @Inject
     Asterisk asterisk;
     @Inject
-    ConfigAppliedPublisher publisher;
+    EventPublisher publisher;
     @Inject
     MeterRegistry meters;
 
@@ -43,9 +48,33 @@ public class DecisionApplier {
 
     @PostConstruct
     void init() {
-        applier = new CodecApplier(config.pbxId(), config.configDir(), config.mainFile(), store.writer(), asterisk,
-                store.lock(), meters, Clock.systemUTC());
+        applier = new CodecApplier(config.pbxId(), config.configDir(), config.mainFile(), store.writer(), store.offerPrefs(),
+                store.ceilings(), asterisk, store.lock(), meters, Clock.systemUTC());
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "vbo-writer-apply"));
+    }
+
+    /**
+     * At start, on the apply thread: publishes every recorded ceiling again (a new policy instance learns them),
+     * then records the ceiling of every endpoint in the files not recorded yet, so the policy knows it before its
+     * first decision for that endpoint.
+     */
+    void onStart(@Observes StartupEvent event) {
+        executor.execute(() -> {
+            store.lock().lock();
+            try {
+                int republished = store.ceilings().publishAll();
+                int recorded = 0;
+                if (Files.exists(config.configDir().resolve(config.mainFile()))) {
+                    PjsipConfig files = PjsipConfig.load(config.configDir(), config.mainFile());
+                    recorded = store.ceilings().recordFirst(files, files.names("endpoint")).size();
+                }
+                LOG.infof("pbx %s: ceilings: %d published again, %d recorded from the files", config.pbxId(), republished, recorded);
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf(e, "pbx %s: ceilings could not be read or recorded at start", config.pbxId());
+            } finally {
+                store.lock().unlock();
+            }
+        });
     }
 
     /** Queues a decision; the first one of a batch schedules the apply after the window. */

@@ -51,8 +51,12 @@ public final class UserManager {
         this.writer = writer;
     }
 
-    /** Files written by one change: what to reload, and the backups to restore if the reload fails. */
-    public record Change(String summary, Map<Path, Path> backups) {
+    /**
+     * Files written by one change: what to reload, and the backups to restore if the reload fails.
+     *
+     * @param codecs the allow list the change set on the endpoint, or null when it set none
+     */
+    public record Change(String summary, Map<Path, Path> backups, List<String> codecs) {
     }
 
     public List<User> show() throws IOException {
@@ -104,7 +108,7 @@ public final class UserManager {
                 out.put(dialplan.path(), dialplan.withEdits(
                         Map.of(block[1], dialDirective(extension) + eol + end.text() + end.eol()), ""));
             }
-            return new Change("added " + extension, write(config, dialplan, out));
+            return new Change("added " + extension, write(config, dialplan, out), list);
         });
     }
 
@@ -151,7 +155,7 @@ public final class UserManager {
                 }
             }
             Map<Path, byte[]> out = config.render(edits);
-            return new Change("edited " + extension, write(config, null, out));
+            return new Change("edited " + extension, write(config, null, out), list);
         });
     }
 
@@ -200,7 +204,7 @@ public final class UserManager {
                     out.put(dialplan.path(), dialplan.withEdits(Map.of(line, ""), ""));
                 }
             }
-            return new Change("deleted " + extension, write(config, dialplan, out));
+            return new Change("deleted " + extension, write(config, dialplan, out), null);
         });
     }
 

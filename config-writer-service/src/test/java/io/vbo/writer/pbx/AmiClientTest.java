@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vbo.testkit.ami.AmiTestServer;
 import io.vbo.testkit.ami.CommandReply;
+import io.vbo.testkit.ami.EndpointSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,15 +19,20 @@ class AmiClientTest {
         try (AmiTestServer server = AmiTestServer.start();
                 AmiClient ami = new AmiClient("127.0.0.1", server.port(), "vbo", "vbo-secret", Duration.ofSeconds(5))) {
             assertEquals("Module 'res_pjsip.so' reloaded successfully.", ami.reloadPjsip());
-            assertEquals(List.of("ulaw", "alaw", "g722", "gsm"), ami.endpointCodecs("1002"));
+            assertEquals(new LoadedEndpoint(List.of("ulaw", "alaw", "g722", "gsm"), "remote_merge", "local"), ami.endpoint("1001"));
+            server.endpointSettings(endpoint -> endpoint.equals("1002")
+                    ? new EndpointSettings(List.of("gsm", "ulaw"), "local_first", "local_first") : null);
+            assertEquals(new LoadedEndpoint(List.of("gsm", "ulaw"), "local_first", "local_first"), ami.endpoint("1002"));
             server.endpointAllow(endpoint -> endpoint.equals("1002") ? List.of("gsm") : null);
-            assertEquals(List.of("gsm"), ami.endpointCodecs("1002"));
-            PbxException unknown = assertThrows(PbxException.class, () -> ami.endpointCodecs("9999"));
-            assertTrue(unknown.getMessage().contains("Unable to retrieve endpoint 9999"), unknown.getMessage());
-            // asterisk-java itself asks "core show version" after login; the only other command is our reload.
+            assertEquals(new LoadedEndpoint(List.of("gsm"), "remote_merge", "local"), ami.endpoint("1002"));
+            PbxException unknown = assertThrows(PbxException.class, () -> ami.endpoint("9999"));
+            assertEquals("Asterisk: Unable to find object 9999.", unknown.getMessage());
+            assertThrows(io.vbo.events.InvalidEventException.class, () -> ami.endpoint("1002\r\nAction: Logoff"));
+            // asterisk-java itself asks "core show version" after login; the others are ours.
             List<String> commands = server.requests("Command").stream().map(r -> r.header("Command"))
                     .filter(c -> !c.equals("core show version")).toList();
-            assertEquals(List.of("module reload res_pjsip.so"), commands);
+            assertEquals(List.of("module reload res_pjsip.so", "pjsip show endpoint 1001", "pjsip show endpoint 1002",
+                    "pjsip show endpoint 1002", "pjsip show endpoint 9999"), commands);
             assertTrue(server.requests("Login").stream().allMatch(r -> r.header("Secret") == null), "MD5 challenge, no secret on the wire");
             assertEquals(1, server.connections(), "one connection for everything");
         }

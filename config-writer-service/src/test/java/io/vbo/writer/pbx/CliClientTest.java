@@ -31,16 +31,19 @@ class CliClientTest {
         Path bin = fakeAsterisk("case \"$2\" in\n"
                 + "  'module reload res_pjsip.so') cat " + t.resolve("cli-module-reload-res_pjsip.txt") + " ;;\n"
                 + "  'pjsip show endpoint 1002') cat " + t.resolve("codec-change-1002-cli-after.txt") + " ;;\n"
+                + "  'pjsip show endpoint 1001') cat " + t.resolve("cli-pjsip-show-endpoint-1001-offer-prefs.txt") + " ;;\n"
                 + "  'pjsip show endpoint 9999') cat " + t.resolve("cli-pjsip-show-endpoint-9999-unknown.txt") + " ;;\n"
                 + "  *) cat " + t.resolve("cli-pjsip-reload.txt") + " ;;\n"
                 + "esac\n");
         CliClient cli = new CliClient(bin.toString(), Duration.ofSeconds(5));
         assertEquals("Module 'res_pjsip.so' reloaded successfully.", cli.reloadPjsip());
-        assertEquals(List.of("gsm"), cli.endpointCodecs("1002"));
-        PbxException unknown = assertThrows(PbxException.class, () -> cli.endpointCodecs("9999"));
+        assertEquals(new LoadedEndpoint(List.of("gsm"), "remote_merge", "local"), cli.endpoint("1002"));
+        assertEquals(new LoadedEndpoint(List.of("gsm", "ulaw"), "local_first", "local_first"), cli.endpoint("1001"));
+        PbxException unknown = assertThrows(PbxException.class, () -> cli.endpoint("9999"));
         assertEquals("Asterisk: Unable to find object 9999.", unknown.getMessage());
-        assertThrows(io.vbo.events.InvalidEventException.class, () -> cli.endpointCodecs("1002; core stop now"));
-        assertEquals(List.of("-rx|module reload res_pjsip.so", "-rx|pjsip show endpoint 1002", "-rx|pjsip show endpoint 9999"),
+        assertThrows(io.vbo.events.InvalidEventException.class, () -> cli.endpoint("1002; core stop now"));
+        assertEquals(List.of("-rx|module reload res_pjsip.so", "-rx|pjsip show endpoint 1002", "-rx|pjsip show endpoint 1001",
+                "-rx|pjsip show endpoint 9999"),
                 Files.readAllLines(tmp.resolve("calls")));
     }
 

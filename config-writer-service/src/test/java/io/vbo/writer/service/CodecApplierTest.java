@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
 import io.vbo.events.ConfigApplied.Status;
+import io.vbo.events.EndpointCeiling;
+import io.vbo.writer.editor.OfferPrefs;
+import io.vbo.writer.pbx.LoadedEndpoint;
 import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.files.SafeFileWriter;
 import java.nio.file.Files;
@@ -34,13 +37,33 @@ class CodecApplierTest {
     FileBackedPbx pbx;
     CodecApplier applier;
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    List<EndpointCeiling> published = new ArrayList<>();
+    static final Instant NOW = Instant.parse("2026-12-01T20:00:00Z");
+
+    /** The lab's pjsip_endpoints.conf after 1002 → gsm: the capture's edit plus the two offer-preference lines. */
+    static final String LAB_1002_GSM = "[1001]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=ulaw,alaw,g722,gsm\n"
+            + "aors=1001\nauth=1001-auth\n\n[1002]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=gsm\n"
+            + "outgoing_call_offer_pref=local\nincoming_call_offer_pref=local\naors=1002\nauth=1002-auth\n\n"
+            + "[1003]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=ulaw,alaw,g722,gsm\naors=1003\nauth=1003-auth\n\n";
 
     @BeforeEach
     void setUp() {
         dir = ConfigCopies.copy(Fixtures.configUsed(), tmp.resolve("asterisk"));
         pbx = new FileBackedPbx(dir);
-        applier = new CodecApplier("lab", dir, "pjsip.conf", new SafeFileWriter(tmp.resolve("backups"), 10), pbx,
+        applier = applier();
+    }
+
+    /** A fresh applier on the same folders, as after a restart. */
+    private CodecApplier applier() {
+        SafeFileWriter writer = new SafeFileWriter(tmp.resolve("backups"), 10);
+        Ceilings ceilings = new Ceilings(tmp.resolve("backups").resolve(Ceilings.FILE_NAME), "lab", writer,
+                Clock.fixed(NOW, java.time.ZoneOffset.UTC), published::add);
+        return new CodecApplier("lab", dir, "pjsip.conf", writer, new OfferPrefs("local", "local"), ceilings, pbx,
                 new ReentrantLock(), meters, Clock.systemUTC());
+    }
+
+    private static EndpointCeiling fromFile(String endpoint, String... codecs) {
+        return new EndpointCeiling(EndpointCeiling.SCHEMA, "lab", endpoint, List.of(codecs), EndpointCeiling.Source.FILE, NOW);
     }
 
     static CodecDecision decision(String endpoint, String... codecs) {
@@ -59,10 +82,55 @@ class CodecApplierTest {
         assertEquals(1, results.size());
         assertEquals(Status.APPLIED, results.get(0).status());
         assertEquals(List.of("gsm"), results.get(0).codecsReported());
-        assertArrayEquals(Files.readAllBytes(ConfigCopies.transcript("codec-change-pjsip_endpoints.conf.after")),
-                Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
+        assertEquals(LAB_1002_GSM, Files.readString(dir.resolve("pjsip_endpoints.conf")));
         assertEquals(List.of("reload", "show 1002"), pbx.calls);
         assertEquals(1.0, meters.counter("vbo.writer.applies", "pbx", "lab", "status", "APPLIED").count());
+
+        pbx.calls.clear();
+        ConfigApplied again = applier.apply(List.of(decision("1002", "gsm")), true).get(0);
+        assertEquals(Status.APPLIED, again.status());
+        assertEquals(1, applier.writes(), "a second run writes nothing");
+        assertEquals(1, applier.reloads(), "and reloads nothing");
+        assertEquals(List.of("show 1002"), pbx.calls, "it only asks Asterisk");
+    }
+
+    @Test
+    void theCeilingIsRecordedBeforeTheFirstEditAndNeverFromTheWritersOwnEdit() throws Exception {
+        applier.apply(List.of(decision("1002", "gsm")), true);
+        assertEquals(List.of(fromFile("1002", "ulaw", "alaw", "g722", "gsm")), published);
+        assertTrue(Files.readString(tmp.resolve("backups").resolve(Ceilings.FILE_NAME)).contains("\"endpoint\" : \"1002\""));
+        applier.apply(List.of(decision("1002", "ilbc"), decision("1003", "g722", "gsm")), true);
+        assertEquals(List.of(fromFile("1002", "ulaw", "alaw", "g722", "gsm"), fromFile("1003", "ulaw", "alaw", "g722", "gsm")),
+                published, "1003 is new; 1002 is not recorded again");
+
+        // After a restart the file says allow=ilbc (the writer's own edit): the record, not the file, is the ceiling.
+        published.clear();
+        CodecApplier restarted = applier();
+        restarted.apply(List.of(decision("1002", "gsm")), true);
+        assertEquals(List.of(), published);
+        assertEquals(List.of("gsm"), PjsipConfig.load(dir, "pjsip.conf").effectiveAllow("1002"));
+    }
+
+    @Test
+    void aDifferentOfferPreferenceReportedByAsteriskRollsBack() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("pjsip_endpoints.conf"));
+        pbx.distort = e -> new LoadedEndpoint(e.codecs(), "remote_merge", e.incomingCallOfferPref());
+        ConfigApplied r = applier.apply(List.of(decision("1002", "gsm")), true).get(0);
+        assertEquals(Status.ROLLED_BACK, r.status());
+        assertEquals("Asterisk reports outgoing_call_offer_pref=remote_merge, expected local after the reload; "
+                + "old files restored and reloaded", r.error());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("pjsip_endpoints.conf")));
+    }
+
+    @Test
+    void videoCodecsAsteriskReportsBesideTheAudioStillVerify() throws Exception {
+        Path endpoints = dir.resolve("pjsip_endpoints.conf");
+        Files.writeString(endpoints, Files.readString(endpoints).replaceFirst("allow=ulaw,alaw,g722,gsm\naors=1003",
+                "allow=ulaw,alaw,g722,gsm,h264\naors=1003"));
+        ConfigApplied r = applier.apply(List.of(decision("1003", "g722", "ulaw")), true).get(0);
+        assertEquals(Status.APPLIED, r.status(), r.error());
+        assertEquals(List.of("g722", "ulaw", "h264"), r.codecsReported());
+        assertEquals(List.of(fromFile("1003", "ulaw", "alaw", "g722", "gsm")), published, "the ceiling is audio only");
     }
 
     @Test
@@ -78,7 +146,8 @@ class CodecApplierTest {
 
     @Test
     void mismatchRollsBackOnlyThatEndpointAndReappliesTheOthers() throws Exception {
-        pbx.distort = codecs -> codecs.equals(List.of("g729")) ? List.of("ulaw") : codecs;
+        pbx.distort = e -> e.codecs().equals(List.of("g729"))
+                ? new LoadedEndpoint(List.of("ulaw"), e.outgoingCallOfferPref(), e.incomingCallOfferPref()) : e;
         List<ConfigApplied> results = applier.apply(List.of(decision("1001", "gsm"), decision("1002", "g729")), true);
         Map<String, ConfigApplied> by = byEndpoint(results);
         assertEquals(Status.ROLLED_BACK, by.get("1002").status());
@@ -142,7 +211,8 @@ class CodecApplierTest {
         assertEquals(Status.APPLIED, applier.apply(List.of(decision("1002", "gsm")), true).get(0).status());
         String text = Files.readString(endpoints);
         assertTrue(text.endsWith("auth=1003-auth\n\n; added by the administrator\n"), text);
-        assertTrue(text.contains("[1002]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=gsm\n"), text);
+        assertTrue(text.contains("[1002]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=gsm\n"
+                + "outgoing_call_offer_pref=local\nincoming_call_offer_pref=local\naors=1002\n"), text);
         assertEquals(1, applier.writes());
     }
 

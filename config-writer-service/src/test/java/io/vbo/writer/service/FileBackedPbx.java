@@ -1,6 +1,8 @@
 package io.vbo.writer.service;
 
+import io.vbo.writer.editor.OfferPrefs;
 import io.vbo.writer.editor.PjsipConfig;
+import io.vbo.writer.pbx.LoadedEndpoint;
 import io.vbo.writer.pbx.PbxClient;
 import io.vbo.writer.pbx.PbxException;
 import io.vbo.writer.pbx.PbxUnreachableException;
@@ -13,7 +15,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A simulated Asterisk for plain unit tests: a reload loads the PJSIP files as they are on disk at that moment,
- * and the endpoint check answers from what was loaded — so a check only passes if the file really changed.
+ * and the endpoint check answers from what was loaded (codecs, offer preferences with Asterisk's defaults) — so a
+ * check only passes if the file really changed.
  */
 final class FileBackedPbx implements PbxClient {
     private final Path dir;
@@ -21,7 +24,7 @@ final class FileBackedPbx implements PbxClient {
     final List<String> calls = new ArrayList<>();
     String reloadError;
     boolean unreachable;
-    UnaryOperator<List<String>> distort = UnaryOperator.identity();
+    UnaryOperator<LoadedEndpoint> distort = UnaryOperator.identity();
     /** Runs on the next ping (the applier pings after reading the files and before writing them). */
     Runnable onPing = () -> { };
 
@@ -52,13 +55,19 @@ final class FileBackedPbx implements PbxClient {
     }
 
     @Override
-    public List<String> endpointCodecs(String endpoint) throws PbxException {
+    public LoadedEndpoint endpoint(String endpoint) throws PbxException {
         calls.add("show " + endpoint);
-        List<String> codecs = loaded.effectiveAllow(endpoint);
-        if (codecs.isEmpty()) {
-            throw new PbxException("Unable to retrieve endpoint " + endpoint);
+        if (loaded.find(endpoint, "endpoint").isEmpty()) {
+            throw new PbxException("Unable to find object " + endpoint + ".");
         }
-        return distort.apply(codecs);
+        return distort.apply(new LoadedEndpoint(loaded.effectiveAllow(endpoint),
+                value(endpoint, OfferPrefs.OUTGOING_KEY, OfferPrefs.ASTERISK_DEFAULTS.outgoing()),
+                value(endpoint, OfferPrefs.INCOMING_KEY, OfferPrefs.ASTERISK_DEFAULTS.incoming())));
+    }
+
+    private String value(String endpoint, String key, String otherwise) {
+        String v = loaded.effectiveValue(endpoint, "endpoint", key);
+        return v == null ? otherwise : v;
     }
 
     @Override

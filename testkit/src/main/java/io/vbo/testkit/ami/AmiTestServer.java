@@ -56,7 +56,8 @@ import org.awaitility.Awaitility;
  */
 public final class AmiTestServer implements AutoCloseable {
     private static final String BANNER = "ami-banner.txt";
-    private static final Pattern ALLOW_LINE = Pattern.compile("(?m)^Allow: [^\r\n]*\r\n");
+    private static final Pattern SHOW_ENDPOINT = Pattern.compile("pjsip show endpoint (\\S+)");
+    private static final Pattern CLI_PARAMETER = Pattern.compile("^(\\s(\\S+)\\s+: ).*$");
     private static final Map<String, Pattern> FIELD_PATTERNS = new ConcurrentHashMap<>();
 
     /**
@@ -93,8 +94,8 @@ public final class AmiTestServer implements AutoCloseable {
     private final Map<String, Integer> activeChannels = new ConcurrentHashMap<>();
     private volatile boolean refuseLogins;
     private volatile Duration responseDelay = Duration.ZERO;
-    private volatile Function<String, CommandReply> onCommand = AmiTestServer::defaultCommandReply;
-    private volatile Function<String, List<String>> endpointAllow = endpoint -> null;
+    private volatile Function<String, CommandReply> onCommand = command -> null;
+    private volatile Function<String, EndpointSettings> endpointSettings = endpoint -> null;
     private volatile Function<String, String> reloadError = module -> null;
 
     private AmiTestServer(Options options) throws IOException {
@@ -157,17 +158,32 @@ public final class AmiTestServer implements AutoCloseable {
         this.responseDelay = Objects.requireNonNull(delay);
     }
 
-    /** Replies to {@code Action: Command}; default {@link #defaultCommandReply}. A null reply means the default. */
+    /**
+     * Replies to {@code Action: Command}. A null reply means the default: {@code pjsip show endpoint <name>} from the
+     * endpoint's settings, anything else {@link #defaultCommandReply}.
+     */
     public void onCommand(Function<String, CommandReply> handler) {
         this.onCommand = Objects.requireNonNull(handler);
     }
 
     /**
-     * The codecs {@code PJSIPShowEndpoint} reports in {@code Allow:} for an endpoint; null keeps the captured
-     * {@code (ulaw|alaw|g722|gsm)}.
+     * The codecs {@code PJSIPShowEndpoint} and {@code pjsip show endpoint} report for an endpoint; null keeps the
+     * captured {@code (ulaw|alaw|g722|gsm)}. The offer preferences stay Asterisk's defaults.
      */
     public void endpointAllow(Function<String, List<String>> allow) {
-        this.endpointAllow = Objects.requireNonNull(allow);
+        Objects.requireNonNull(allow);
+        endpointSettings(endpoint -> {
+            List<String> codecs = allow.apply(endpoint);
+            return codecs == null ? null : EndpointSettings.allow(codecs);
+        });
+    }
+
+    /**
+     * What {@code PJSIPShowEndpoint} and {@code pjsip show endpoint} report for an endpoint (allow list and offer
+     * preferences); null keeps the capture. An endpoint with settings is known even without a contact.
+     */
+    public void endpointSettings(Function<String, EndpointSettings> settings) {
+        this.endpointSettings = Objects.requireNonNull(settings);
     }
 
     /** For {@code Action: Reload}: an error message for the module, or null for the captured success. */
@@ -442,12 +458,18 @@ public final class AmiTestServer implements AutoCloseable {
                 .append("EventList: Complete\r\nListItems: ").append(names.size()).append("\r\n\r\n").toString();
     }
 
-    private String showEndpoint(String name, String id) {
+    private EndpointSettings settingsOf(String name) {
         boolean known;
         synchronized (this) {
-            known = name != null && endpoints.contains(name);
+            known = endpoints.contains(name);
         }
-        if (!known) {
+        EndpointSettings settings = endpointSettings.apply(name);
+        return settings != null ? settings : known ? new EndpointSettings(null, null, null) : null;
+    }
+
+    private String showEndpoint(String name, String id) {
+        EndpointSettings settings = name == null ? null : settingsOf(name);
+        if (settings == null) {
             return Transcripts.withActionId(Transcripts.text("ami-pjsipshowendpoint-unknown.response.txt"), id)
                     .replace("endpoint 9999", "endpoint " + name);
         }
@@ -456,16 +478,58 @@ public final class AmiTestServer implements AutoCloseable {
             case "1002" -> Transcripts.text("codec-change-1002-ami-showendpoint-before.response.txt");
             default -> Transcripts.text("ami-pjsipshowendpoint-1001.response.txt").replace("1001", name);
         };
-        List<String> allow = endpointAllow.apply(name);
-        if (allow != null) {
-            detail = ALLOW_LINE.matcher(detail).replaceFirst(Matcher.quoteReplacement("Allow: (" + String.join("|", allow) + ")\r\n"));
+        for (String[] change : changes(settings)) {
+            detail = replaceField(detail, change[0], change[2]);
         }
         return Transcripts.withActionId(detail, id);
+    }
+
+    /** {@code pjsip show endpoint <name>}: the captured 1001 text, renamed, with the endpoint's settings. */
+    private CommandReply showEndpointCli(String name) {
+        EndpointSettings settings = settingsOf(name);
+        if (settings == null) {
+            return new CommandReply(true, Transcripts.lines("cli-pjsip-show-endpoint-9999-unknown.txt").stream()
+                    .map(l -> l.replace("9999", name)).toList());
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : CommandReply.transcript("ami-command-pjsip-show-endpoint-1001.response.txt").output()) {
+            line = line.replace("1001", name);
+            for (String[] change : changes(settings)) {
+                line = cliParameter(line, change[1], change[2]);
+            }
+            out.add(line);
+        }
+        return new CommandReply(true, out);
+    }
+
+    /** The settings that differ from the capture: {AMI field, CLI parameter, value} each. */
+    private static List<String[]> changes(EndpointSettings settings) {
+        List<String[]> out = new ArrayList<>();
+        if (settings.allow() != null) {
+            out.add(new String[] {"Allow", "allow", "(" + String.join("|", settings.allow()) + ")"});
+        }
+        if (settings.outgoingCallOfferPref() != null) {
+            out.add(new String[] {"OutgoingCallOfferPref", "outgoing_call_offer_pref", settings.outgoingCallOfferPref()});
+        }
+        if (settings.incomingCallOfferPref() != null) {
+            out.add(new String[] {"IncomingCallOfferPref", "incoming_call_offer_pref", settings.incomingCallOfferPref()});
+        }
+        return out;
+    }
+
+    /** A parameter line {@code " name<padding>: value"} with a new value, the padding kept; other lines as they are. */
+    private static String cliParameter(String line, String name, String value) {
+        Matcher m = CLI_PARAMETER.matcher(line);
+        return m.matches() && m.group(2).equals(name) ? m.group(1) + value : line;
     }
 
     private void command(Session session, String command, String id) {
         String cli = command == null ? "" : command;
         CommandReply reply = onCommand.apply(cli);
+        Matcher showEndpoint = SHOW_ENDPOINT.matcher(cli.strip());
+        if (reply == null && showEndpoint.matches()) {
+            reply = showEndpointCli(showEndpoint.group(1));
+        }
         if (reply == null) {
             reply = defaultCommandReply(cli);
         }

@@ -153,6 +153,34 @@ class AmiTestServerTest {
     }
 
     @Test
+    void endpointSettingsShowInEndpointDetailAndInTheCliText() throws IOException {
+        server.endpointSettings(endpoint -> endpoint.equals("2001")
+                ? new EndpointSettings(List.of("gsm", "ulaw"), "local", null) : null);
+        String showCommand = Transcripts.text("ami-command-pjsip-show-endpoint-1001.request.txt");
+        try (Client client = new Client(server.port())) {
+            client.send(Transcripts.text("ami-login-success.request.txt"));
+            client.send(Transcripts.text("ami-pjsipshowendpoint-1001.request.txt").replace("1001", "2001"));
+            client.send(showCommand.replace("1001", "2001"));
+            client.send(showCommand);
+            client.send(showCommand.replace("1001", "9999"));
+            client.send(Transcripts.text("ami-logoff.request.txt"));
+            String all = client.readUntilClosed();
+            assertTrue(all.contains("ObjectName: 2001\r\n"), all);
+            assertTrue(all.contains("\r\nOutgoingCallOfferPref: local\r\n"), all);
+            assertTrue(all.contains("\r\nAllow: (gsm|ulaw)\r\n"), all);
+            assertTrue(all.contains("\r\nIncomingCallOfferPref: local\r\n"), "absent: Asterisk's default");
+            assertTrue(all.contains("Output:  allow                              : (gsm|ulaw)\r\n"), all);
+            assertTrue(all.contains("Output:  outgoing_call_offer_pref           : local\r\n"), all);
+            assertTrue(all.contains("Output:  incoming_call_offer_pref           : local\r\n"), all);
+            assertTrue(all.contains("Output:  Endpoint:  2001                                                 Not in use"), all);
+            // 1001 has no settings: exactly the captured answer; 9999 is unknown.
+            assertTrue(all.contains(Transcripts.text("ami-command-pjsip-show-endpoint-1001.response.txt")), all);
+            assertTrue(all.contains("ActionID: cmd-endpoint-9999\r\nMessage: Command output follows\r\n"
+                    + "Output: Unable to find object 9999.\r\nOutput: \r\n\r\n"), all);
+        }
+    }
+
+    @Test
     void commandAndEndpointCodecsAreScriptable() throws IOException {
         server.onCommand(cmd -> cmd.startsWith("module reload") ? CommandReply.error("Module 'res_pjsip.so' failed to reload") : null);
         server.endpointAllow(endpoint -> endpoint.equals("1002") ? List.of("gsm") : null);

@@ -1,0 +1,36 @@
+package io.vbo.writer.service;
+
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vbo.events.ConfigApplied;
+import io.vbo.events.EndpointCeiling;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * What the writer publishes, keyed pbxId/endpoint: one {@link ConfigApplied} per decision to vbo.config-applied,
+ * and each endpoint's {@link EndpointCeiling} to the compacted vbo.endpoint-ceilings.
+ */
+@ApplicationScoped
+public class EventPublisher {
+    @Inject
+    @Channel("config-applied")
+    Emitter<ConfigApplied> applied;
+    @Inject
+    @Channel("endpoint-ceilings")
+    Emitter<EndpointCeiling> ceilings;
+
+    public void publish(ConfigApplied event) {
+        applied.send(keyed(event, event.key()));
+    }
+
+    public void publish(EndpointCeiling event) {
+        ceilings.send(keyed(event, event.key()));
+    }
+
+    private static <T> Message<T> keyed(T event, String key) {
+        return Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+    }
+}
