@@ -34,6 +34,13 @@ final class ComposeProject {
         this.envFile = envFile;
     }
 
+    /** The same project with one more override file (compose recreates what it changes). */
+    ComposeProject withOverride(Path override) {
+        List<Path> files = new ArrayList<>(overrides);
+        files.add(override);
+        return new ComposeProject(podman, name, files, envFile);
+    }
+
     String name() {
         return name;
     }

@@ -63,9 +63,10 @@ class ComposeStackIT {
     static final String ENDPOINT = "1001";
     static final long PHONE_BPS = 2_000_000;
     static final String VIEWER_PASSWORD = "compose-viewer";
-    /** Project names: compose labels everything with them, so leftovers are found and a user's "vbo" is untouched. */
-    static final String CONVERGE = "vbo-compose-test";
-    static final String WRONG_PASSWORD = "vbo-compose-wrong-password";
+    /** Compose labels everything with the project name: leftovers are found by it and a user's "vbo" is untouched. */
+    static final String PROJECT = "vbo-compose-test";
+    static final List<String> CAPTURED_CODECS = List.of("ulaw", "alaw", "g722", "gsm");
+    static final Path LOGS = Path.of("target", "compose-logs");
     /** Ports docker-compose.yml publishes on 127.0.0.1 (probe-service's 8082 through the host network). */
     static final List<Integer> PUBLISHED = List.of(9092, 8081, 8082, 8083, 8084);
     static final List<String> MODULES = List.of("discovery-service", "probe-service", "policy-service",
@@ -75,9 +76,20 @@ class ComposeStackIT {
 
     private static Podman podman;
     private static LocalImages images;
+    private static NetnsLab lab;
+    private static AmiTestServer ami;
+    private static GatewayRelay relay;
+    private static Healthchecks health;
+    private static ComposeProject project;
+    private static Path endpointsFile;
+    private static boolean down;
 
+    /**
+     * Builds the images, then brings the stack up as an administrator would ({@code docker-compose up -d}) with the
+     * phone and the AMI test server in place, and waits for every service healthy.
+     */
     @BeforeAll
-    static void buildImages() {
+    static void upHealthy() {
         Path root = ProjectRoot.get();
         for (String module : MODULES) {
             assertTrue(Files.exists(root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar")), module
@@ -91,127 +103,128 @@ class ComposeStackIT {
         Instant start = Instant.now();
         images = LocalImages.build(podman);
         Instant based = Instant.now();
-        ComposeProject builder = project("vbo-compose-build", List.of());
-        for (String name : List.of(CONVERGE, WRONG_PASSWORD)) {
-            // A killed earlier run may have left its stack; compose removes it by its project name.
-            project(name, List.of()).compose(Duration.ofMinutes(5), "down", "--volumes", "--remove-orphans").check();
-        }
-        builder.compose(Duration.ofMinutes(20), "build", "--parallel").check();
+        Path asterisk = copyAsteriskConfig(podman.dir().resolve("asterisk"));
+        endpointsFile = asterisk.resolve("pjsip_endpoints.conf");
+        assertEquals(CAPTURED_CODECS, allowed(endpointsFile, ENDPOINT), "the captured config");
+        int amiPort = FreePorts.next();
+        project = project(List.of(), Map.of("ASTERISK_CONFIG_DIR", asterisk.toString(),
+                "VBO_AMI_PORT", Integer.toString(amiPort)));
+        // A killed earlier run may have left its stack; compose finds it by the project name.
+        project.compose(Duration.ofMinutes(5), "down", "--volumes", "--remove-orphans").check();
+        project.compose(Duration.ofMinutes(20), "build", "--parallel").check();
+        Instant built = Instant.now();
         System.out.printf("compose: base, JRE, Kafka, PostgreSQL images in %d s; the four service images in %d s%n",
-                Duration.between(start, based).toSeconds(), Duration.between(based, Instant.now()).toSeconds());
+                Duration.between(start, based).toSeconds(), Duration.between(based, built).toSeconds());
+
+        lab = NetnsLab.open();
+        Phone phone = lab.addPhone(PHONE_BPS, PHONE_BPS);
+        ami = AmiTestServer.start(AmiTestServer.Options.defaults());
+        ami.setContacts(List.of(AmiContact.generated(ENDPOINT, phone.address(), 5060)));
+        // Asterisk reports the codecs it loaded from the files: the test server reads the mounted folder.
+        ami.endpointAllow(endpoint -> {
+            List<String> allowed = allowed(endpointsFile, endpoint);
+            return allowed.isEmpty() ? null : allowed;
+        });
+        relay = new GatewayRelay(GATEWAY, amiPort, ami.port());
+        health = new Healthchecks(project, podman);
+        project.compose(Duration.ofMinutes(8), "up", "--detach", "--no-build").check();
+        health.awaitHealthy(Duration.ofMinutes(5));
+        System.out.printf("compose: every service healthy %d s after up%n",
+                Duration.between(built, Instant.now()).toSeconds());
+        assertTrue(relay.listening(), "the AMI relay is not on " + GATEWAY);
     }
 
     @AfterAll
-    static void stopPodman() {
-        if (podman != null) {
-            podman.close();
+    static void tearDown() {
+        List<AutoCloseable> parts = new ArrayList<>();
+        if (project != null && !down) {
+            parts.add(() -> {
+                project.saveLogs(LOGS);
+                project.compose(Duration.ofMinutes(5), "down", "--volumes", "--remove-orphans").check();
+            });
+        }
+        for (AutoCloseable part : new AutoCloseable[] {health, relay, ami, lab, podman}) {
+            if (part != null) {
+                parts.add(part);
+            }
+        }
+        RuntimeException failure = null;
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("compose test cleanup failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
     @Test
     @Order(1)
-    void upHealthyConvergesAPhoneIntoTheMountedConfigAndDownLeavesNothing() {
-        Path asterisk = copyAsteriskConfig(podman.dir().resolve("converge-asterisk"));
-        Path endpointsFile = asterisk.resolve("pjsip_endpoints.conf");
-        assertEquals(List.of("ulaw", "alaw", "g722", "gsm"), allowed(endpointsFile, ENDPOINT), "the captured config");
-        try (NetnsLab lab = NetnsLab.open();
-                AmiTestServer ami = AmiTestServer.start(AmiTestServer.Options.defaults())) {
-            Phone phone = lab.addPhone(PHONE_BPS, PHONE_BPS);
-            ami.setContacts(List.of(AmiContact.generated(ENDPOINT, phone.address(), 5060)));
-            // Asterisk reports the codecs it loaded from the files: the test server reads the mounted folder.
-            ami.endpointAllow(endpoint -> {
-                List<String> allowed = allowed(endpointsFile, endpoint);
-                return allowed.isEmpty() ? null : allowed;
-            });
-            int amiPort = FreePorts.next();
-            ComposeProject project = project(CONVERGE, List.of(), Map.of("ASTERISK_CONFIG_DIR", asterisk.toString(),
-                    "VBO_AMI_PORT", Integer.toString(amiPort)));
-            try (GatewayRelay relay = new GatewayRelay(GATEWAY, amiPort, ami.port())) {
-                runThenTearDown(project, () -> {
-                    Instant start = Instant.now();
-                    upAndAwaitHealthy(project, List.of());
-                    Instant healthy = Instant.now();
-                    assertTrue(relay.listening(), "the AMI relay is not on " + GATEWAY);
-
-                    JsonNode view = awaitApplied(project, endpointsFile);
-                    System.out.printf("compose: healthy %d s after up; phone converged %d s later%n",
-                            Duration.between(start, healthy).toSeconds(),
-                            Duration.between(healthy, Instant.now()).toSeconds());
-                    assertEquals("high", view.path("tier").asText(), "a 2 Mbit/s link: " + view);
-                    for (String direction : List.of("downlinkBps", "uplinkBps")) {
-                        long measured = view.path(direction).asLong();
-                        assertTrue(measured > PHONE_BPS / 2 && measured < PHONE_BPS * 11 / 10,
-                                direction + " " + measured + " bit/s on a 2 Mbit/s link");
-                    }
-                    List<String> written = allowed(endpointsFile, ENDPOINT);
-                    assertEquals(strings(view.path("codecs")), written, "decided codecs in the mounted folder");
-                    assertEquals("ulaw", written.get(0), "a 2 Mbit/s link gets G.711 first: " + written);
-                    assertNotEquals(List.of("ulaw", "alaw", "g722", "gsm"), written);
-                    assertTrue(ami.requests().stream().anyMatch(r -> "Command".equalsIgnoreCase(r.action())
-                            && String.valueOf(r.header("Command")).contains("reload")
-                            || "Reload".equalsIgnoreCase(r.action())), "the writer reloaded PJSIP over AMI");
-                    assertEquals(401, get("/api/v1/endpoints", null).statusCode(), "the API requires a login");
-                });
-            }
-            assertEquals(List.of(), project.leftovers(), "docker-compose down -v left these behind");
+    void thePhoneIsDiscoveredProbedDecidedAndItsCodecsWrittenIntoTheMountedConfig() {
+        Instant start = Instant.now();
+        JsonNode view = awaitApplied();
+        System.out.printf("compose: phone converged %d s after the stack was healthy%n",
+                Duration.between(start, Instant.now()).toSeconds());
+        assertEquals("high", view.path("tier").asText(), "a 2 Mbit/s link: " + view);
+        for (String direction : List.of("downlinkBps", "uplinkBps")) {
+            long measured = view.path(direction).asLong();
+            assertTrue(measured > PHONE_BPS / 2 && measured < PHONE_BPS * 11 / 10,
+                    direction + " " + measured + " bit/s on a 2 Mbit/s link");
         }
-        assertGatewayGone();
+        List<String> written = allowed(endpointsFile, ENDPOINT);
+        assertEquals(strings(view.path("codecs")), written, "decided codecs in the mounted folder");
+        assertEquals("ulaw", written.get(0), "a 2 Mbit/s link gets G.711 first: " + written);
+        assertNotEquals(CAPTURED_CODECS, written, "the writer changed the captured config");
+        assertTrue(ami.requests().stream().anyMatch(r -> "Reload".equalsIgnoreCase(r.action())
+                || "Command".equalsIgnoreCase(r.action()) && String.valueOf(r.header("Command")).contains("reload")),
+                "the writer reloaded PJSIP over AMI");
+        assertEquals(401, get("/api/v1/endpoints/" + PBX + "/" + ENDPOINT, null).statusCode(),
+                "the published API requires a login");
     }
 
+    /**
+     * operations.md's warning, run: the password changed in {@code .env} and {@code docker-compose up -d
+     * policy-service} without changing it in the database (POSTGRES_PASSWORD only initialises an empty volume).
+     */
     @Test
     @Order(2)
-    void aWrongDatabasePasswordFailsNamingTheServiceAndIsCleanedUpAnyway() {
+    void aDatabasePasswordTheVolumeDoesNotHaveFailsTheHealthWaitNamingPolicyService() {
         Path override = Cmd.write(podman.dir().resolve("wrong-password.yml"), """
-                # policy-service given another password than the one PostgreSQL was initialised with
+                # policy-service given another password than the one PostgreSQL's volume was initialised with
                 services:
                   policy-service:
                     environment:
                       VBO_DB_PASSWORD: not-the-database-password
                 """);
-        ComposeProject project = project(WRONG_PASSWORD, List.of(override),
-                Map.of("ASTERISK_CONFIG_DIR", copyAsteriskConfig(podman.dir().resolve("wrong-asterisk")).toString()));
+        ComposeProject wrong = project.withOverride(override);
+        wrong.compose(Duration.ofMinutes(5), "up", "--detach", "--no-build", "--no-deps", "policy-service").check();
         Healthchecks.ServiceNotHealthy failure = assertThrows(Healthchecks.ServiceNotHealthy.class,
-                () -> runThenTearDown(project, () -> upAndAwaitHealthy(project, List.of("policy-service"))));
+                () -> health.awaitHealthy(Duration.ofMinutes(4)));
         assertEquals("policy-service", failure.service(), failure.getMessage());
         assertTrue(failure.getMessage().contains("password authentication failed for user \"vbo\""),
                 failure.getMessage());
+    }
+
+    @Test
+    @Order(3)
+    void downRemovesTheContainersNetworkAndVolumes() throws IOException {
+        project.saveLogs(LOGS);
+        down = true;
+        project.compose(Duration.ofMinutes(5), "down", "--volumes", "--remove-orphans").check();
         assertEquals(List.of(), project.leftovers(), "docker-compose down -v left these behind");
-        assertGatewayGone();
-    }
-
-    /** {@code up -d} (of {@code services}, or all) and the wait for every container healthy or done. */
-    private static void upAndAwaitHealthy(ComposeProject project, List<String> services) {
-        try (Healthchecks health = new Healthchecks(project, podman)) {
-            List<String> args = new ArrayList<>(List.of("up", "--detach", "--no-build"));
-            args.addAll(services);
-            project.compose(Duration.ofMinutes(8), args.toArray(String[]::new)).check();
-            health.awaitHealthy(Duration.ofMinutes(4));
-        }
-    }
-
-    /** Runs {@code body}; always keeps the logs in target/compose-logs/ and runs {@code down -v}. */
-    private static void runThenTearDown(ComposeProject project, Runnable body) {
-        Throwable failure = null;
-        try {
-            body.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            throw e;
-        } finally {
-            try {
-                project.saveLogs(Path.of("target", "compose-logs", project.name()));
-                project.compose(Duration.ofMinutes(5), "down", "--volumes", "--remove-orphans").check();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
-            }
-        }
+        assertNull(NetworkInterface.getByInetAddress(InetAddress.getByName(GATEWAY)),
+                "the compose network's bridge is still up");
     }
 
     /** Waits until the policy's REST API, through its published port, shows the phone measured and applied. */
-    private static JsonNode awaitApplied(ComposeProject project, Path endpointsFile) {
+    private static JsonNode awaitApplied() {
         String path = "/api/v1/endpoints/" + PBX + "/" + ENDPOINT;
         try {
             Awaitility.await("1001 discovered, probed both ways, decided and applied")
@@ -275,7 +288,7 @@ class ComposeStackIT {
      * administrator makes {@code .env}: deploy/compose.env.example with its values filled in, plus the test
      * machine's image variables.
      */
-    private static ComposeProject project(String name, List<Path> overrides, Map<String, String> settings) {
+    private static ComposeProject project(List<Path> overrides, Map<String, String> settings) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("VBO_PBX_ID", PBX);
         values.put("VBO_DB_PASSWORD", "compose-db-secret");
@@ -287,16 +300,11 @@ class ComposeStackIT {
         values.put("VBO_TEST_BASE_IMAGE", images.jre());
         values.put("KAFKA_IMAGE", images.kafka());
         values.put("POSTGRES_IMAGE", images.postgres());
-        values.put("ASTERISK_CONFIG_DIR", podman.dir().resolve("no-asterisk").toString());
         values.putAll(settings);
-        Path envFile = Cmd.write(podman.dir().resolve(name + ".env"), envFile(values));
+        Path envFile = Cmd.write(podman.dir().resolve("compose.env"), envFile(values));
         List<Path> files = new ArrayList<>(List.of(ProjectRoot.get().resolve("compose-tests/src/test/compose/test-machine.yml")));
         files.addAll(overrides);
-        return new ComposeProject(podman, name, files, envFile);
-    }
-
-    private static ComposeProject project(String name, List<Path> overrides) {
-        return project(name, overrides, Map.of());
+        return new ComposeProject(podman, PROJECT, files, envFile);
     }
 
     /** deploy/compose.env.example with {@code values} set: existing keys in place, new ones appended. */
@@ -366,16 +374,6 @@ class ComposeStackIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** After down, no interface of this machine holds the compose network's gateway any more. */
-    private static void assertGatewayGone() {
-        try {
-            assertNull(NetworkInterface.getByInetAddress(InetAddress.getByName(GATEWAY)),
-                    "the compose network's bridge is still up");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
