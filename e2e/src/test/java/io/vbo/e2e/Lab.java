@@ -205,8 +205,9 @@ final class Lab implements AutoCloseable {
                     Topics.DEAD_LETTER)) {
                 topics.add(new NewTopic(topic, 3, (short) 1));
             }
-            topics.add(new NewTopic(Topics.CODEC_DECISIONS, 3, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")));
+            for (String compacted : List.of(Topics.CODEC_DECISIONS, Topics.PBX_CAPABILITIES, Topics.ENDPOINT_CEILINGS)) {
+                topics.add(new NewTopic(compacted, 3, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+            }
             admin.createTopics(topics).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the VBO topics", e);

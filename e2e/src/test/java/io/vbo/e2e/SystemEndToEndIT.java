@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,13 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The whole product on shaped links: three phones at 40 kbit/s, 150 kbit/s and 2 Mbit/s get three different codec
- * tiers written into the real {@code pjsip_endpoints.conf} within one probe cycle, one PJSIP reload per batch,
- * and the policy's REST API shows each phone's measurements, decision and that it was applied. Then the 2 Mbit/s
- * link drops to 40 kbit/s and the downgrade arrives and is applied.
+ * The whole product on shaped links: three phones at 40 kbit/s, 150 kbit/s and 2 Mbit/s get codecs their links and
+ * the PBX can really use, written into the real {@code pjsip_endpoints.conf} within one probe cycle with the offer
+ * preference that makes Asterisk honour the order, one PJSIP reload per batch, and the policy's REST API shows each
+ * phone's measurements, decision and that it was applied. Then the 2 Mbit/s link drops to 40 kbit/s and the downgrade
+ * arrives and is applied.
  *
- * <p>Policy runs with {@code expected-concurrent-calls=2}: high (G.711 first) needs ≈ 218 kbit/s, medium (G.729
- * first) ≈ 78 kbit/s, so each of the three links lands in its own tier with a wide margin.
+ * <p>Every phone's ceiling is the lab's {@code allow=ulaw,alaw,g722,gsm}; the AMI test server answers
+ * {@code core show translation} with the captured stock table (no opus, no g729). Policy runs with
+ * {@code expected-concurrent-calls=2} and utilisation 0.8: G.711/G.722 need 2 × 87.2 / 0.8 = 218 kbit/s, GSM
+ * 2 × 36.4 / 0.8 = 91 kbit/s. So the 2 Mbit/s phone keeps all four (G.722 first), the 150 kbit/s phone (≈ 144 kbit/s
+ * measured) gets GSM only, and on the 40 kbit/s phone nothing fits: GSM, the leanest codec of its ceiling, with
+ * {@code NO_CODEC_FITS}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemEndToEndIT {
@@ -42,12 +46,17 @@ class SystemEndToEndIT {
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(20);
     private static final int PROBE_SECONDS = 3;
     private static final Map<String, Long> RATES = Map.of("1001", 40_000L, "1002", 150_000L, "1003", 2_000_000L);
-    private static final Map<String, String> EXPECTED_TIER = Map.of("1001", "low", "1002", "medium", "1003", "high");
+    private static final Map<String, List<String>> EXPECTED_CODECS = Map.of("1001", List.of("gsm"),
+            "1002", List.of("gsm"), "1003", List.of("g722", "ulaw", "alaw", "gsm"));
+    private static final Map<String, String> EXPECTED_STATUS = Map.of("1001", "NO_CODEC_FITS", "1002", "MEASURED",
+            "1003", "MEASURED");
+    /** The captured stock Asterisk 22 translator table: every codec with a path to and from slin. */
+    private static final List<String> STOCK_TRANSCODABLE = List.of("adpcm", "alaw", "g722", "g726", "g726aal2", "gsm",
+            "ilbc", "lpc10", "slin", "slin16", "speex", "speex16", "speex32", "ulaw");
     private static final Pattern RELOAD = Pattern.compile("(?i)reload");
 
     private static Lab lab;
     private static Instant readyAt;
-    private static Map<String, List<String>> tierCodecs;
 
     @BeforeAll
     static void startTheSystem() {
@@ -56,12 +65,6 @@ class SystemEndToEndIT {
         lab = Lab.start(new Lab.Settings(phones, PROBE_INTERVAL, PROBE_SECONDS, 2),
                 line -> System.out.println("e2e: " + line));
         readyAt = Instant.now();
-        tierCodecs = new LinkedHashMap<>();
-        for (JsonNode tier : json(lab.policyGet("/api/v1/policy")).path("tiers")) {
-            List<String> codecs = new ArrayList<>();
-            tier.path("codecs").forEach(c -> codecs.add(c.asText()));
-            tierCodecs.put(tier.path("name").asText(), codecs);
-        }
     }
 
     @AfterAll
@@ -79,15 +82,28 @@ class SystemEndToEndIT {
 
     @Test
     @Order(1)
-    void firstProbeCycleWritesEachPhonesTierAndTheApiShowsIt() {
-        assertEquals(Set.of("high", "medium", "low"), tierCodecs.keySet(), "policy tiers");
+    void firstProbeCycleWritesEachPhonesCodecsAndTheApiShowsIt() throws IOException {
         Duration cycle = PROBE_INTERVAL.plusSeconds(40);
         awaitUntil(cycle, "pjsip_endpoints.conf holds each phone's tier codecs", () -> RATES.keySet().stream()
                 .allMatch(e -> PjsipEndpoints.allowed(lab.endpointsFile(), e).equals(expectedCodecs(e))));
         System.out.printf("e2e: first cycle: codecs of 3 phones applied %d ms after the services were ready%n",
                 Duration.between(readyAt, Instant.now()).toMillis());
-        assertFalse(expectedCodecs("1001").get(0).matches("ulaw|alaw|g722"),
-                "the 40 kbit/s phone must not get a 64 kbit/s codec first (the original's bug)");
+        assertTrue(PjsipEndpoints.allowed(lab.endpointsFile(), "1001").stream()
+                .noneMatch(c -> c.matches("ulaw|alaw|g722|opus|g729")), "the 40 kbit/s phone allows no G.711, G.722, "
+                + "Opus or G.729 (the first version's calls failed or broke on them)");
+        assertTrue(PjsipEndpoints.allowed(lab.endpointsFile(), "1003").containsAll(List.of("g722", "ulaw")),
+                "the 2 Mbit/s phone keeps HD voice and G.711");
+        String file = Files.readString(lab.endpointsFile());
+        for (String endpoint : RATES.keySet()) {
+            String section = file.substring(file.indexOf("[" + endpoint + "]"));
+            int next = section.indexOf("\n[", 1);
+            section = next < 0 ? section : section.substring(0, next);
+            assertTrue(section.contains("\noutgoing_call_offer_pref=local\n")
+                    && section.contains("\nincoming_call_offer_pref=local\n"), endpoint + "'s section: " + section);
+        }
+        JsonNode capabilities = json(lab.policyGet("/api/v1/pbxs/" + Lab.PBX + "/capabilities"));
+        assertEquals(STOCK_TRANSCODABLE, strings(capabilities.path("transcodable")), capabilities.toString());
+        assertFalse(capabilities.path("assumed").asBoolean(), "read from the PBX's translator table, not assumed");
 
         for (String endpoint : RATES.keySet()) {
             // The first decision follows the first direction measured; the other direction comes seconds later.
@@ -97,8 +113,9 @@ class SystemEndToEndIT {
                         && "APPLIED".equals(latestDecision(endpoint).path("appliedStatus").asText());
             });
             JsonNode view = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint));
-            assertEquals(EXPECTED_TIER.get(endpoint), view.path("tier").asText(), endpoint + ": " + view);
+            assertEquals(EXPECTED_STATUS.get(endpoint), view.path("status").asText(), endpoint + ": " + view);
             assertEquals(expectedCodecs(endpoint), strings(view.path("codecs")), endpoint);
+            assertEquals(List.of("ulaw", "alaw", "g722", "gsm"), strings(view.path("ceiling")), endpoint);
             long shaped = RATES.get(endpoint);
             // A 3 s TCP test reads low on a 40 kbit/s link (slow start, headers): 28 and 23 kbit/s were measured.
             for (String direction : List.of("downlinkBps", "uplinkBps")) {
@@ -116,7 +133,9 @@ class SystemEndToEndIT {
             });
             assertEquals(2, okDirections.size(), endpoint + " measurements: " + measurements);
             JsonNode decision = latestDecision(endpoint);
-            assertEquals(EXPECTED_TIER.get(endpoint), decision.path("tier").asText());
+            assertEquals(view.path("tier").asText(), decision.path("tier").asText());
+            assertEquals("1001".equals(endpoint), decision.path("noCodecFits").asBoolean(), endpoint + ": " + decision);
+            assertEquals(STOCK_TRANSCODABLE, strings(decision.path("transcodable")), endpoint);
             assertEquals(expectedCodecs(endpoint), strings(decision.path("appliedCodecs")),
                     endpoint + ": the codecs Asterisk reported after the reload");
         }
@@ -133,14 +152,16 @@ class SystemEndToEndIT {
         // an endpoint comes round every max(interval, one pass over the three phones ≈ 40 s).
         Duration round = PROBE_INTERVAL.compareTo(Duration.ofSeconds(40)) > 0 ? PROBE_INTERVAL : Duration.ofSeconds(40);
         awaitUntil(round.multipliedBy(3).plusSeconds(30), "1003 downgraded in pjsip_endpoints.conf",
-                () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(tierCodecs.get("low")));
+                () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(List.of("gsm")));
         System.out.printf("e2e: reshape 2 Mbit/s → 40 kbit/s to new codecs applied: %d ms%n",
                 Duration.between(reshapedAt, Instant.now()).toMillis());
         awaitUntil(Duration.ofSeconds(20), "the downgrade applied in the API",
                 () -> "APPLIED".equals(latestDecision("1003").path("appliedStatus").asText()));
         JsonNode decision = latestDecision("1003");
-        assertEquals("low", decision.path("tier").asText());
-        assertEquals("high", decision.path("previousTier").asText());
+        assertTrue(decision.path("noCodecFits").asBoolean(), decision.toString());
+        assertEquals(List.of("gsm"), strings(decision.path("codecs")));
+        assertFalse(decision.path("previousTier").isNull() || decision.path("previousTier").isMissingNode(),
+                decision.toString());
         assertEquals(decisionsBefore + 1, json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions")).size());
         assertEquals(expectedCodecs("1001"), PjsipEndpoints.allowed(lab.endpointsFile(), "1001"), "1001 untouched");
         assertEquals(expectedCodecs("1002"), PjsipEndpoints.allowed(lab.endpointsFile(), "1002"), "1002 untouched");
@@ -186,7 +207,7 @@ class SystemEndToEndIT {
     }
 
     private static List<String> expectedCodecs(String endpoint) {
-        return tierCodecs.get(EXPECTED_TIER.get(endpoint));
+        return EXPECTED_CODECS.get(endpoint);
     }
 
     private static JsonNode latestDecision(String endpoint) {
