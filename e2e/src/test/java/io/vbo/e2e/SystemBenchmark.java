@@ -54,9 +54,9 @@ final class SystemBenchmark {
             }
             String fast = phones.stream().filter(p -> p.bps() == 2_000_000).findFirst().orElseThrow().endpoint();
             for (int i = 0; i < reshapes; i++) {
-                long down = reshapeUntilApplied(lab, fast, 40_000, "low", interval);
+                long down = reshapeUntilApplied(lab, fast, 40_000, "no-codec-fits", interval);
                 System.out.printf(Locale.ROOT, "RESULT reshape endpoint=%s 2mbit->40kbit applied_ms=%d%n", fast, down);
-                long up = reshapeUntilApplied(lab, fast, 2_000_000, "high", interval);
+                long up = reshapeUntilApplied(lab, fast, 2_000_000, "218.0k", interval);
                 System.out.printf(Locale.ROOT, "RESULT reshape endpoint=%s 40kbit->2mbit applied_ms=%d%n", fast, up);
             }
         }

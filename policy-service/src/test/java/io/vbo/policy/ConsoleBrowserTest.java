@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vbo.events.ConfigApplied;
+import io.vbo.events.EndpointCeiling;
 import io.vbo.events.EventJson;
 import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
@@ -93,6 +94,15 @@ class ConsoleBrowserTest {
         }
         results.add(TestData.ok("con2", "7101", Direction.DOWNLINK, 200_000, now.minus(5, ChronoUnit.MINUTES)));
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            // Each phone's ceiling, as the writer reports it: no decision is made before it. With the stock
+            // translators and one call, its tiers are 109.0k (G.722/G.711 at 87.2 / 0.8) with all four codecs,
+            // 45.5k (GSM at 36.4 / 0.8) and no-codec-fits.
+            for (String key : List.of("con/7001", "con/7002", "con/7003", "con/7004", "con2/7101")) {
+                String[] pe = key.split("/");
+                EndpointCeiling c = new EndpointCeiling(1, pe[0], pe[1], List.of("ulaw", "alaw", "g722", "gsm"),
+                        EndpointCeiling.Source.FILE, now);
+                kafka.send(Topics.ENDPOINT_CEILINGS, c.key(), EventJson.toJson(c));
+            }
             results.forEach(r -> kafka.send(Topics.PROBE_RESULTS, r.key(), EventJson.toJson(r)));
             TestData.await("5 phones stored", WAIT, () -> viewerApi("/api/v1/endpoints?pbx=con").path("items.size()")
                     .equals(4) && viewerApi("/api/v1/endpoints/con/7004").path("status").equals("UNMEASURED")
@@ -134,16 +144,17 @@ class ConsoleBrowserTest {
             assertEquals(List.of("con/7003", "con/7001", "con/7002", "con/7004"),
                     page.locator("#fleet-body tr").all().stream().map(r -> r.getAttribute("data-key")).toList(),
                     "the failed apply first, then by endpoint");
-            assertEquals("high", tierOf(page, "con/7001"));
-            assertEquals("medium", tierOf(page, "con/7002"));
-            assertEquals("low", tierOf(page, "con/7003"));
+            assertEquals("109.0k", tierOf(page, "con/7001"));
+            assertEquals("45.5k", tierOf(page, "con/7002"));
+            assertEquals("no-codec-fits", tierOf(page, "con/7003"));
             assertEquals("—", tierOf(page, "con/7004"));
             assertEquals("UNMEASURED", page.locator("tr[data-key='con/7004'] td.status").innerText().strip());
             assertEquals("apply failed", page.locator("tr[data-key='con/7003'] .badge").innerText());
             assertEquals("150 kbit/s", page.locator("tr[data-key='con/7001'] td.num").first().innerText());
             assertEquals("10.231.7.2", page.locator("tr[data-key='con/7001'] td").nth(2).innerText());
-            assertEquals("ilbc, g729, opus, gsm, ulaw, alaw",
-                    page.locator("tr[data-key='con/7003'] td.decided").innerText());
+            assertEquals("gsm", page.locator("tr[data-key='con/7003'] td.decided").innerText(),
+                    "20 kbit/s: nothing fits, the leanest codec of the ceiling");
+            assertTrue(page.locator("tr[data-key='con/7003'] td.status").innerText().startsWith("NO_CODEC_FITS"));
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("fleet.png")).setFullPage(true));
         }
     }
@@ -190,7 +201,7 @@ class ConsoleBrowserTest {
             assertEquals("21", page.locator("#result-count").innerText());
             assertEquals(2, page.locator("svg.chart line.threshold").count(), "high and medium; low always fits");
             assertEquals(2, page.locator("svg.chart polyline.estimate").count());
-            assertEquals("high", page.locator("svg.chart rect.tier-span").first().getAttribute("data-tier"));
+            assertEquals("109.0k", page.locator("svg.chart rect.tier-span").first().getAttribute("data-tier"));
             assertTrue(page.locator("#decisions tr.decision").first().innerText().contains("first decision"));
             assertEquals(0, page.locator("#pin-button").count(), "a viewer sees no actions");
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("phone.png")).setFullPage(true));
@@ -205,9 +216,9 @@ class ConsoleBrowserTest {
         try (BrowserContext context = login(browser, base, "viewer")) {
             Page page = context.newPage();
             page.navigate("/pbxs/con");
-            Locator high = page.locator("#tiers tr[data-tier='high'] td");
-            assertEquals("high", high.nth(0).innerText());
-            assertEquals("1", high.nth(2).innerText(), "one MEASURED phone in high");
+            Locator high = page.locator("#tiers tr[data-tier='109.0k'] td");
+            assertEquals("109.0k", high.nth(0).innerText());
+            assertEquals("1", high.nth(2).innerText(), "one MEASURED phone in 109.0k");
             assertEquals("1", page.locator("#tiers tr[data-tier='(none)'] td").nth(3).innerText(),
                     "one UNMEASURED phone without a tier");
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("pbx.png")).setFullPage(true));
@@ -220,7 +231,7 @@ class ConsoleBrowserTest {
                 KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             Page fleet = context.newPage();
             fleet.navigate("/?pbx=con2");
-            assertEquals("high", tierOf(fleet, "con2/7101"));
+            assertEquals("109.0k", tierOf(fleet, "con2/7101"));
 
             Page phone = context.newPage();
             phone.navigate("/phones/con2/7101");
@@ -250,10 +261,10 @@ class ConsoleBrowserTest {
             phone.navigate("/phones/con2/7101");
             phone.click("#unpin-button");
             phone.locator("#action-result .decision-result").waitFor();
-            assertEquals("high", phone.locator("#action-result .result-tier").innerText());
+            assertEquals("109.0k", phone.locator("#action-result .result-tier").innerText());
             phone.click("#redecide-button");
             phone.locator("#action-result .decision-result:has-text('decided again')").waitFor();
-            assertEquals("high", phone.locator("#action-result .result-tier").innerText());
+            assertEquals("109.0k", phone.locator("#action-result .result-tier").innerText());
         }
     }
 
@@ -275,7 +286,7 @@ class ConsoleBrowserTest {
                 .post("/console/actions/con/7002/pin").then().statusCode(403);
         given().auth().preemptive().basic("admin", "admin").post("/console/actions/con/7002/redecide").then()
                 .statusCode(403);
-        assertEquals("medium", viewerApi("/api/v1/endpoints/con/7002").path("tier"), "nothing was pinned");
+        assertEquals("45.5k", viewerApi("/api/v1/endpoints/con/7002").path("tier"), "nothing was pinned");
         given().get("/").then().statusCode(401);
     }
 }

@@ -6,7 +6,10 @@ import io.vbo.events.Validate;
 import io.vbo.policy.console.ConsoleRepository.BucketPoint;
 import io.vbo.policy.console.ConsoleRepository.Point;
 import io.vbo.policy.console.PhoneChart.TierSpan;
+import io.vbo.policy.model.Inputs;
+import io.vbo.policy.model.OverheadAware;
 import io.vbo.policy.model.Tier;
+import io.vbo.policy.repository.EndpointStateRepository;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointEntity;
 import io.vbo.policy.repository.MeasurementRepository;
@@ -96,7 +99,7 @@ public class ConsoleService {
         Instant to = Instant.now();
         Instant from = to.minus(range.length);
         long results = repository.count(pbxId, endpoint, from, to);
-        List<Tier> tiers = runtime.tiers().tiers();
+        List<Tier> tiers = tiersOf(pbxId, state);
         List<TierSpan> spans = spans(pbxId, endpoint, from);
         String chart;
         boolean bucketed = results > MAX_POINTS;
@@ -143,7 +146,31 @@ public class ConsoleService {
         });
     }
 
+    /**
+     * Every tier name the policy can give, best first, for sorting the fleet by tier: under {@code overhead-aware}
+     * tiers are per endpoint and named by their need, so these are the levels of a ceiling holding every codec.
+     */
     private List<String> tierNames() {
-        return runtime.tiers().tiers().stream().map(Tier::name).toList();
+        if (runtime.seedTiers() != null) {
+            return runtime.seedTiers().tiers().stream().map(Tier::name).toList();
+        }
+        List<String> every = runtime.codecs().all().keySet().stream().sorted().toList();
+        OverheadAware.Levels levels = runtime.overhead().levels(new Inputs(every, null, every, false, "", List.of()));
+        return levels.table().tiers().stream().map(Tier::name).toList();
+    }
+
+    /** The endpoint's own tiers, as the policy derives them from its ceiling and its PBX's transcodable set. */
+    private List<Tier> tiersOf(String pbxId, EndpointEntity state) {
+        if (runtime.seedTiers() != null) {
+            return runtime.seedTiers().tiers();
+        }
+        if (state.ceiling == null) {
+            return List.of();
+        }
+        List<String> transcodable = state.transcodable == null ? runtime.assumedTranscodable()
+                : EndpointStateRepository.split(state.transcodable);
+        OverheadAware.Levels levels = runtime.overhead().levels(new Inputs(EndpointStateRepository.split(state.ceiling),
+                state.ceilingSource, transcodable, state.transcodable == null, "", runtime.passThrough(pbxId)));
+        return levels.empty() ? List.of() : levels.table().tiers();
     }
 }
