@@ -134,6 +134,11 @@ class ApplyBenchmarkTest {
         }
 
         @Override
+        public List<String> command(String cli) {
+            throw new IllegalStateException("not configured");
+        }
+
+        @Override
         public void ping() {
         }
 

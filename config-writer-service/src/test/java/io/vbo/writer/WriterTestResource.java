@@ -87,6 +87,7 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
         private volatile PjsipConfig loaded;
         private volatile String reloadError;
         private volatile Map<String, UnaryOperator<EndpointSettings>> overrides = Map.of();
+        private volatile java.util.List<String> translation;
 
         public SimulatedAsterisk(AmiTestServer server, Path dir) {
             this.server = server;
@@ -98,6 +99,10 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
                         return io.vbo.testkit.ami.CommandReply.error(reloadError);
                     }
                     load();
+                }
+                java.util.List<String> table = translation;
+                if (command.strip().equals("core show translation") && table != null) {
+                    return io.vbo.testkit.ami.CommandReply.ok(table.toArray(String[]::new));
                 }
                 return null;
             });
@@ -127,6 +132,11 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
 
         public Path dir() {
             return dir;
+        }
+
+        /** {@code core show translation} answers these lines from now on ({@code null}: the captured table). */
+        public void translation(java.util.List<String> lines) {
+            this.translation = lines;
         }
 
         /** Every reload fails with this CLI output until set back to null. */

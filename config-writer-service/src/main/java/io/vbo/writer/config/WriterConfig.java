@@ -32,6 +32,13 @@ public interface WriterConfig {
     @WithDefault("2s")
     Duration batchWindow();
 
+    /**
+     * How often the PBX's translator table is read again as a backstop (it is also read when Asterisk becomes
+     * reachable and after every reload this writer makes).
+     */
+    @WithDefault("5m")
+    Duration capabilitiesEvery();
+
     /** Create the base files (init) at start-up when they are absent. */
     @WithDefault("false")
     boolean initOnStart();

@@ -73,6 +73,20 @@ public final class AmiClient implements PbxClient {
         }
     }
 
+    @Override
+    public List<String> command(String cli) throws PbxException {
+        lock.lock();
+        try {
+            ManagerResponse response = send(new CommandAction(cli));
+            if (response instanceof ManagerError) {
+                throw new PbxException("Asterisk: '" + cli + "': " + String.join(" / ", output(response)));
+            }
+            return output(response);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static List<String> output(ManagerResponse response) {
         List<String> output = response instanceof CommandResponse command && command.getResult() != null
                 ? command.getResult() : List.of();

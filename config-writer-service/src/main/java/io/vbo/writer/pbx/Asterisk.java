@@ -30,6 +30,8 @@ public class Asterisk implements PbxClient {
     WriterConfig config;
     @Inject
     MeterRegistry meters;
+    @Inject
+    jakarta.enterprise.event.Event<Changed> changed;
 
     private PbxClient client;
     private final AtomicInteger connected = new AtomicInteger();
@@ -78,13 +80,25 @@ public class Asterisk implements PbxClient {
     @Override
     @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
     public String reloadPjsip() throws PbxException {
-        return track(() -> client.reloadPjsip());
+        String words = track(() -> client.reloadPjsip());
+        changed.fireAsync(new Changed("reload"));
+        return words;
+    }
+
+    /** Fired (asynchronously) when Asterisk became reachable or this writer reloaded it. */
+    public record Changed(String why) {
     }
 
     @Override
     @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
     public LoadedEndpoint endpoint(String endpoint) throws PbxException {
         return track(() -> client.endpoint(endpoint));
+    }
+
+    @Override
+    @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
+    public List<String> command(String cli) throws PbxException {
+        return track(() -> client.command(cli));
     }
 
     @Override
@@ -108,6 +122,8 @@ public class Asterisk implements PbxClient {
             T value = call.run();
             if (connected.getAndSet(1) == 0) {
                 LOG.infof("pbx %s: %s reachable", config.pbxId(), client);
+                // A (re)connected Asterisk may have been restarted with other codec modules: read them again.
+                changed.fireAsync(new Changed("reachable"));
             }
             return value;
         } catch (PbxUnreachableException e) {

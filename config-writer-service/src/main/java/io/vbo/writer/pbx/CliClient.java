@@ -36,6 +36,11 @@ public final class CliClient implements PbxClient {
     }
 
     @Override
+    public List<String> command(String cli) throws PbxException {
+        return run(cli);
+    }
+
+    @Override
     public void ping() throws PbxException {
         run("core show version");
     }

@@ -19,6 +19,12 @@ public interface PbxClient extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs one CLI command and returns its output lines as the CLI prints them; an Asterisk error is a
+     * {@link PbxException}. Only fixed commands of this service are sent (never user input).
+     */
+    List<String> command(String cli) throws PbxException;
+
     /** Checks that Asterisk answers. */
     void ping() throws PbxException;
 

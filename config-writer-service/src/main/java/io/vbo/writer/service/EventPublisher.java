@@ -11,7 +11,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * What the writer publishes, keyed pbxId/endpoint: one {@link ConfigApplied} per decision to vbo.config-applied,
- * and each endpoint's {@link EndpointCeiling} to the compacted vbo.endpoint-ceilings.
+ * each endpoint's {@link EndpointCeiling} to the compacted vbo.endpoint-ceilings, and its own PBX's transcodable
+ * codecs to the compacted vbo.pbx-capabilities (keyed pbxId).
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -21,6 +22,13 @@ public class EventPublisher {
     @Inject
     @Channel("endpoint-ceilings")
     Emitter<EndpointCeiling> ceilings;
+    @Inject
+    @Channel("pbx-capabilities")
+    Emitter<io.vbo.events.PbxCapabilities> capabilities;
+
+    public void publish(io.vbo.events.PbxCapabilities event) {
+        capabilities.send(keyed(event, event.key()));
+    }
 
     public void publish(ConfigApplied event) {
         applied.send(keyed(event, event.key()));

@@ -65,6 +65,12 @@ final class FileBackedPbx implements PbxClient {
                 value(endpoint, OfferPrefs.INCOMING_KEY, OfferPrefs.ASTERISK_DEFAULTS.incoming())));
     }
 
+    @Override
+    public List<String> command(String cli) throws PbxException {
+        calls.add("command " + cli);
+        throw new PbxException("Asterisk: '" + cli + "': No such command");
+    }
+
     private String value(String endpoint, String key, String otherwise) {
         String v = loaded.effectiveValue(endpoint, "endpoint", key);
         return v == null ? otherwise : v;
