@@ -27,6 +27,9 @@ final class Podman implements AutoCloseable {
     private final Path socket;
     private final Map<String, String> env;
     private final Process service;
+    /** Podman's default network, which {@code podman build} uses for its RUN steps: removed at close if we made it. */
+    private static final Path DEFAULT_BRIDGE = Path.of("/sys/class/net/cni-podman0");
+    private final boolean defaultBridgeBefore = Files.exists(DEFAULT_BRIDGE);
 
     private Podman(Path dir, Path socket, Map<String, String> env, Process service) {
         this.dir = dir;
@@ -104,6 +107,19 @@ final class Podman implements AutoCloseable {
     public void close() {
         Processes.stop(service.toHandle(), Duration.ofSeconds(10));
         FixtureDirs.delete(dir);
+        if (!defaultBridgeBefore && Files.exists(DEFAULT_BRIDGE)) {
+            try {
+                Process p = new ProcessBuilder("ip", "link", "delete", "cni-podman0").inheritIO().start();
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new IllegalStateException("could not remove the cni-podman0 bridge our image builds created");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static void stopLeftover(Path dir) {
