@@ -297,6 +297,8 @@ class ComposeStackIT {
         values.put("VBO_POLICY_VIEWER_PASSWORD", VIEWER_PASSWORD);
         values.put("VBO_POLICY_ADMIN_PASSWORD", "compose-admin");
         values.put("VBO_WRITER_ADMIN_PASSWORD", "compose-writer-admin");
+        values.put("VBO_PROBE_VIEWER_PASSWORD", "compose-probe-viewer");
+        values.put("VBO_PROBE_ADMIN_PASSWORD", "compose-probe-admin");
         values.put("VBO_AMI_PASSWORD", AmiTestServer.Options.defaults().secret());
         values.put("VBO_VERSION", "compose-test");
         values.put("VBO_TEST_BASE_IMAGE", images.jre());

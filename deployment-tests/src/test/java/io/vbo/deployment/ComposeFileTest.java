@@ -23,7 +23,8 @@ class ComposeFileTest {
     /** What an administrator puts in .env; the file has no default for secrets on purpose. */
     static final Map<String, String> ENV = Map.of("VBO_PBX_ID", "pbx1", "VBO_DB_PASSWORD", "test-db-secret",
             "VBO_AMI_PASSWORD", "test-ami-secret", "VBO_POLICY_VIEWER_PASSWORD", "test-viewer",
-            "VBO_POLICY_ADMIN_PASSWORD", "test-admin", "VBO_WRITER_ADMIN_PASSWORD", "test-writer-admin");
+            "VBO_POLICY_ADMIN_PASSWORD", "test-admin", "VBO_WRITER_ADMIN_PASSWORD", "test-writer-admin",
+            "VBO_PROBE_VIEWER_PASSWORD", "test-probe-viewer", "VBO_PROBE_ADMIN_PASSWORD", "test-probe-admin");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
