@@ -121,9 +121,11 @@ class ComposeStackIT {
         ami = AmiTestServer.start(AmiTestServer.Options.defaults());
         ami.setContacts(List.of(AmiContact.generated(ENDPOINT, phone.address(), 5060)));
         // Asterisk reports the codecs it loaded from the files: the test server reads the mounted folder.
-        ami.endpointAllow(endpoint -> {
+        ami.endpointSettings(endpoint -> {
             List<String> allowed = allowed(endpointsFile, endpoint);
-            return allowed.isEmpty() ? null : allowed;
+            return allowed.isEmpty() ? null : new io.vbo.testkit.ami.EndpointSettings(allowed,
+                    value(endpointsFile, endpoint, "outgoing_call_offer_pref"),
+                    value(endpointsFile, endpoint, "incoming_call_offer_pref"));
         });
         relay = new GatewayRelay(GATEWAY, amiPort, ami.port());
         health = new Healthchecks(project, podman);
@@ -348,6 +350,12 @@ class ComposeStackIT {
 
     /** The codecs of {@code [endpoint]}: its last {@code allow=} line (the writer leaves disallow=all, allow=…). */
     static List<String> allowed(Path file, String endpoint) {
+        String allow = value(file, endpoint, "allow");
+        return allow == null ? List.of() : List.of(allow.split(","));
+    }
+
+    /** The last {@code key=} value of {@code [endpoint]}, or null (Asterisk's default then applies). */
+    static String value(Path file, String endpoint, String key) {
         String text;
         try {
             text = Files.readString(file);
@@ -356,14 +364,14 @@ class ComposeStackIT {
         }
         Matcher section = Pattern.compile("(?ms)^\\[" + Pattern.quote(endpoint) + "\\][^\\n]*\\n(.*?)(?=^\\[|\\z)")
                 .matcher(text);
-        List<String> codecs = List.of();
+        String value = null;
         if (section.find()) {
-            Matcher allow = Pattern.compile("(?m)^allow\\s*=\\s*([^;\\s]+)").matcher(section.group(1));
-            while (allow.find()) {
-                codecs = List.of(allow.group(1).split(","));
+            Matcher line = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=\\s*([^;\\s]+)").matcher(section.group(1));
+            while (line.find()) {
+                value = line.group(1);
             }
         }
-        return codecs;
+        return value;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -34,10 +34,20 @@ public class CapabilityReporter {
     private List<String> last;
 
     void onChange(@ObservesAsync Asterisk.Changed change) {
-        report(change.why());
+        if (ready) {
+            report(change.why());
+        }
     }
 
-    @Scheduled(every = "${vbo.writer.capabilities-every:5m}", delayed = "2s",
+    /** Set once the application (and so its Kafka emitters) has started; earlier changes are read by the timer. */
+    private volatile boolean ready;
+
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) {
+        ready = true;
+    }
+
+    // Delayed so that the first reading does not race the wiring of the Kafka emitters at start-up.
+    @Scheduled(every = "${vbo.writer.capabilities-every:5m}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onTimer() {
         report("timer");
@@ -69,6 +79,10 @@ public class CapabilityReporter {
             }
         } catch (PbxException | IllegalArgumentException e) {
             LOG.warnf("pbx %s: cannot read the translator table (%s): %s", config.pbxId(), why, e.getMessage());
+        } catch (RuntimeException e) {
+            // Publishing failed (e.g. Kafka not wired yet): the next reload, reconnect or timer reads it again.
+            last = null;
+            LOG.warnf("pbx %s: cannot publish the transcodable codecs (%s): %s", config.pbxId(), why, e.getMessage());
         }
     }
 }
