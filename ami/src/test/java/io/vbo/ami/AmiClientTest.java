@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vbo.testkit.FreePorts;
-import io.vbo.testkit.ami.AmiRequest;
-import io.vbo.testkit.ami.AmiTestServer;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.FreePorts;
+import io.vbo.lab.ami.AmiRequest;
+import io.vbo.lab.ami.AmiTestServer;
+import io.vbo.lab.ami.Transcripts;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +49,9 @@ class AmiClientTest {
                 assertEquals(Transcripts.lines("cli-module-show-like-codec.txt"), client.command("module show like codec_"));
                 assertEquals(List.of("Module 'res_pjsip.so' reloaded successfully."), client.command("module reload res_pjsip.so"));
             }
+            // close() sends Logoff without waiting for the server to have read it
+            org.awaitility.Awaitility.await("the Logoff received").atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> server.requests("Logoff").size() == 1);
             List<String> actions = server.requests().stream().map(AmiRequest::action).toList();
             assertEquals(List.of("Challenge", "Login", "PJSIPShowEndpoint", "PJSIPShowEndpoint", "Ping", "Command", "Command",
                     "Logoff"), actions);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vbo.testkit.FreePorts;
-import io.vbo.testkit.ami.AmiRequest;
-import io.vbo.testkit.ami.AmiTestServer;
-import io.vbo.testkit.ami.CommandReply;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.FreePorts;
+import io.vbo.lab.ami.AmiRequest;
+import io.vbo.lab.ami.AmiTestServer;
+import io.vbo.lab.ami.CommandReply;
+import io.vbo.lab.ami.Transcripts;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.vbo.ami;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.ami.Transcripts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

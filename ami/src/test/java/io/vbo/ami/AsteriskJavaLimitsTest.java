@@ -3,7 +3,7 @@ package io.vbo.ami;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.lab.ami.AmiTestServer;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerConnectionState;

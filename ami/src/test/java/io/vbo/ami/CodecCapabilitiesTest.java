@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vbo.events.PbxCapabilities;
-import io.vbo.testkit.ami.TranslationTables;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.ami.TranslationTables;
+import io.vbo.lab.ami.Transcripts;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

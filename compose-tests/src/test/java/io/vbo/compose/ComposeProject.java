@@ -2,7 +2,7 @@ package io.vbo.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vbo.testkit.ProjectRoot;
+import io.vbo.lab.ProjectRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.vbo.compose;
 
-import io.vbo.testkit.FixtureDirs;
-import io.vbo.testkit.ProjectRoot;
+import io.vbo.lab.FixtureDirs;
+import io.vbo.lab.ProjectRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

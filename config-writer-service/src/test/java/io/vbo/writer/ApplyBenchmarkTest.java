@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
-import io.vbo.testkit.ami.AmiContact;
-import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.lab.ami.AmiContact;
+import io.vbo.lab.ami.AmiTestServer;
 import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.files.SafeFileWriter;
-import io.vbo.writer.pbx.AmiClient;
+import io.vbo.ami.AmiConnection;
+import io.vbo.writer.pbx.AmiPbx;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Benchmark, not part of the default test run: 1,000 decisions applied to a 10,000-endpoint configuration as one
- * batch, over real AMI (asterisk-java against the AMI test server, whose simulated Asterisk loads the files on
+ * batch, over real AMI (the shared ami module against the AMI test server, whose simulated Asterisk loads the files on
  * each reload). Run: {@code ./mvnw -q -B -pl config-writer-service test -Dvbo.benchmarks=none -Dgroups=benchmark}.
  */
 @Tag("benchmark")
@@ -64,7 +66,9 @@ class ApplyBenchmarkTest {
                 }
                 server.setContacts(contacts);
                 WriterTestResource.SimulatedAsterisk asterisk = new WriterTestResource.SimulatedAsterisk(server, dir);
-                try (AmiClient ami = new AmiClient("127.0.0.1", server.port(), "vbo", "vbo-secret", Duration.ofSeconds(30))) {
+                Vertx vertx = Vertx.vertx();
+                try (AmiPbx ami = new AmiPbx(vertx, AmiConnection.Settings.of("bench", "127.0.0.1", server.port(), "vbo",
+                        "vbo-secret").withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30)))) {
                     io.vbo.writer.service.CodecApplier applier = new io.vbo.writer.service.CodecApplier("bench", dir, "pjsip.conf",
                             new SafeFileWriter(tmp.resolve("backups" + run), 10), PREFS, ceilings(tmp.resolve("backups" + run)), ami,
                             new ReentrantLock(),
@@ -108,6 +112,8 @@ class ApplyBenchmarkTest {
                             Files.size(dir.resolve("pjsip_endpoints.conf")));
                     report.append(line);
                     System.out.print(line);
+                } finally {
+                    vertx.close().toCompletionStage().toCompletableFuture().join();
                 }
             }
         }
@@ -157,7 +163,7 @@ class ApplyBenchmarkTest {
         for (int i = 0; i < DECISIONS; i++) {
             out.add(new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), "bench", Integer.toString(ids.get(i)), "t",
                     TIERS.get(1 + random.nextInt(2)), null, new CodecDecision.Reason("bench", null, Map.of(), null, ""),
-                    Instant.now(), List.of(), List.of(), List.of(), false));
+                    Instant.now(), List.of(), List.of(), List.of(), false, null));
         }
         return out;
     }

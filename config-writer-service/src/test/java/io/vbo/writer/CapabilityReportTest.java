@@ -10,7 +10,7 @@ import io.vbo.events.PbxCapabilities;
 import io.vbo.events.Topics;
 import io.vbo.testkit.KafkaBrokerResource;
 import io.vbo.testkit.KafkaTestClient;
-import io.vbo.testkit.ami.TranslationTables;
+import io.vbo.lab.ami.TranslationTables;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -93,16 +93,16 @@ class CeilingFlowTest {
     void usersAddAndEditPublishTheirCodecsAsTheCeiling() {
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap);
                 KafkaTestClient.Reader topic = kafka.reader(Topics.ENDPOINT_CEILINGS)) {
-            admin().contentType(ContentType.JSON).body(Map.of("extension", "4001", "password", "pw", "codecs", "g722, ulaw"))
+            admin().contentType(ContentType.JSON).body(Map.of("extension", "4001", "password", "password", "codecs", "g722, ulaw"))
                     .post("/api/v1/users").then().statusCode(201);
             assertEquals(List.of("g722", "ulaw"), of(topic, "4001", EndpointCeiling.Source.USERS, 1).get(0).codecs());
             admin().contentType(ContentType.URLENC).formParam("codecs", "gsm").patch("/api/v1/users/4001").then().statusCode(200);
             assertEquals(List.of("gsm"), of(topic, "4001", EndpointCeiling.Source.USERS, 2).get(1).codecs());
-            admin().contentType(ContentType.JSON).body(Map.of("extension", "4002", "password", "pw")).post("/api/v1/users")
+            admin().contentType(ContentType.JSON).body(Map.of("extension", "4002", "password", "password")).post("/api/v1/users")
                     .then().statusCode(201);
             assertEquals(List.of("ulaw", "alaw", "opus", "g729", "gsm"),
                     of(topic, "4002", EndpointCeiling.Source.USERS, 1).get(0).codecs(), "the users API's default");
-            admin().contentType(ContentType.URLENC).formParam("password", "other").patch("/api/v1/users/4002").then().statusCode(200);
+            admin().contentType(ContentType.URLENC).formParam("password", "other-password").patch("/api/v1/users/4002").then().statusCode(200);
             admin().delete("/api/v1/users/4001").then().statusCode(200);
             admin().delete("/api/v1/users/4002").then().statusCode(200);
             List<EndpointCeiling> all = ceilings(topic.drain(Duration.ofSeconds(1)));

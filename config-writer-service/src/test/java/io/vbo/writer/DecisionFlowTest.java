@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,8 @@ class DecisionFlowTest {
     DecisionApplier applier;
     @Inject
     DesiredStateReader desired;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     KafkaTestClient kafka;
     KafkaTestClient.Reader applied;
@@ -78,7 +81,7 @@ class DecisionFlowTest {
     static CodecDecision decision(String pbx, String endpoint, String... codecs) {
         return new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), pbx, endpoint, "t", List.of(codecs), null,
                 new CodecDecision.Reason("test", 100_000L, Map.of(), null, "test"), Instant.now(), List.of(), List.of(),
-                List.of(), false);
+                List.of(), false, null);
     }
 
     private CodecDecision send(String endpoint, String... codecs) {
@@ -207,6 +210,10 @@ class DecisionFlowTest {
         Path file = dir.resolve("pjsip_endpoints.conf");
         Files.writeString(file, Files.readString(file).replace("allow=g722,ulaw", "allow=alaw"));
         List<CodecDecision> state = desired.read();
+        // Built from the channels' broker settings, so TLS/SASL keys reach it (no group: nothing is committed).
+        assertEquals(bootstrap, desired.consumerProperties().get("bootstrap.servers"));
+        assertEquals("PLAINTEXT", desired.consumerProperties().get("security.protocol"));
+        assertEquals(null, desired.consumerProperties().get("group.id"));
         assertTrue(state.stream().anyMatch(s -> s.decisionId().equals(d.decisionId())), "latest decision of 1002 is desired");
         assertTrue(state.stream().allMatch(s -> s.pbxId().equals("lab")));
         assertEquals(Set.copyOf(state.stream().map(CodecDecision::endpoint).toList()).size(), state.size(), "one per endpoint");
@@ -233,6 +240,7 @@ class DecisionFlowTest {
             CodecDecision good = send("1001", "opus");
             assertEquals(ConfigApplied.Status.APPLIED, awaitApplied(good).status());
             List<ConsumerRecord<String, String>> letters = dead.await(2, r -> r.topic().equals(Topics.DEAD_LETTER)
+                    && r.value() != null // a refused site-limit tombstone (AdmissionFlowTest) is a letter without value
                     && (r.value().equals("{not json") || r.value().contains(bad.decisionId().toString())), Duration.ofSeconds(20));
             Set<String> reasons = new HashSet<>();
             letters.forEach(r -> reasons.add(KafkaTestClient.header(r, "dead-letter-reason")));
@@ -245,10 +253,12 @@ class DecisionFlowTest {
     @Test
     void unreachableAsteriskIsVisibleInHealthMetricsAndResults() throws Exception {
         awaitIdle();
+        double connected = reconciliations("connected");
         asterisk.server().refuseLogins(true);
         asterisk.server().closeConnections();
         byte[] before = Files.readAllBytes(dir.resolve("pjsip_endpoints.conf"));
-        ConfigApplied a = awaitApplied(send("1003", "g729"));
+        CodecDecision d = send("1003", "g729");
+        ConfigApplied a = awaitApplied(d);
         assertEquals(ConfigApplied.Status.FAILED, a.status());
         assertTrue(a.error().startsWith("Asterisk unreachable"), a.error());
         assertTrue(!a.error().contains("vbo-secret"), "the AMI secret is never reported");
@@ -264,15 +274,25 @@ class DecisionFlowTest {
         asterisk.server().refuseLogins(false);
         RestAssured.get("/q/health/ready").then().statusCode(200);
         RestAssured.get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("vbo_ami_connected{pbx=\"lab\"} 1.0"));
+
+        // Asterisk is back: the reconciliation its return starts applies the decision that failed meanwhile.
+        ConfigApplied repaired = DriftRepairTest.await(applied, d, ConfigApplied.Status.DRIFT_REPAIRED);
+        assertEquals(List.of("g729"), repaired.codecsReported());
+        assertEquals(List.of("g729"), repaired.drift().desired());
+        assertEquals(List.of("g729"), inFile("1003"));
+        // The event session logs in again by itself (each login starts a check): let that finish too.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> reconciliations("connected") > connected);
+        awaitIdle();
+    }
+
+    private double reconciliations(String trigger) {
+        return DriftRepairTest.reconciliations(meters, trigger);
     }
 
     /** Waits until the given endpoint's codecs are in the file (its decision applied); returns the file's bytes. */
     private byte[] awaitFile(String endpoint, List<String> codecs) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!inFile(endpoint).equals(codecs)) {
-            assertTrue(Instant.now().isBefore(deadline), endpoint + " never got " + codecs);
-            Thread.sleep(100);
-        }
+        Awaitility.await(endpoint + " gets " + codecs).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> inFile(endpoint).equals(codecs));
         awaitIdle();
         return Files.readAllBytes(dir.resolve("pjsip_endpoints.conf"));
     }

@@ -36,6 +36,19 @@ class UserResourceTest {
     }
 
     @Test
+    void theOpenApiDocumentDeclaresEveryStatus() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/v1/users'.post.responses.keySet()",
+                        org.hamcrest.Matchers.containsInAnyOrder("201", "400", "401", "403", "409", "413", "500", "502"))
+                .body("paths.'/api/v1/users/{extension}'.delete.responses.keySet()",
+                        org.hamcrest.Matchers.containsInAnyOrder("200", "400", "401", "403", "404", "409", "500", "502"))
+                .body("paths.'/api/v1/users/{extension}'.patch.responses.'502'.description",
+                        equalTo("Asterisk refused the reload: the change was undone (problem JSON)"))
+                .body("paths.'/api/v1/config/init'.post.responses.keySet()",
+                        org.hamcrest.Matchers.containsInAnyOrder("200", "401", "403", "500"));
+    }
+
+    @Test
     void requiresAdmin() {
         given().get("/api/v1/users").then().statusCode(401);
         given().auth().preemptive().basic("admin", "wrong").get("/api/v1/users").then().statusCode(401);
@@ -54,19 +67,19 @@ class UserResourceTest {
     void addShowEditDeleteWithReloads() throws Exception {
         long reloads = asterisk.reloads();
         admin().contentType(ContentType.JSON)
-                .body(Map.of("extension", "2001", "password", "pa;ss", "codecs", "opus,g729", "context", "from-internal"))
+                .body(Map.of("extension", "2001", "password", "pass;word", "codecs", "opus,g729", "context", "from-internal"))
                 .post("/api/v1/users").then().statusCode(201)
                 .body("message", equalTo("added 2001"))
                 .body("reload", containsString("reloaded successfully"));
         assertEquals(reloads + 1, asterisk.reloads());
-        assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).contains("[2001-auth]\ntype=auth\nauth_type=userpass\nusername=2001\npassword=pa\\;ss\n"));
+        assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).contains("[2001-auth]\ntype=auth\nauth_type=userpass\nusername=2001\npassword=pass\\;word\n"));
         assertTrue(Files.readString(dir.resolve("extensions.conf")).contains("exten => 2001,1,Dial(PJSIP/2001)\n;FIN_EBANDI"));
 
         admin().get("/api/v1/users/2001").then().statusCode(200)
                 .body("extension", equalTo("2001"))
                 .body("codecs", equalTo(List.of("opus", "g729")))
                 .body("password", equalTo("********"))
-                .body(not(containsString("pa;ss")));
+                .body(not(containsString("pass;word")));
         admin().get("/api/v1/users").then().statusCode(200).body("extension", hasItem("1001")).body("extension", hasItem("2001"));
 
         // The CLI's way: form fields.
@@ -84,17 +97,20 @@ class UserResourceTest {
         record Attempt(Map<String, String> body, int status, String detail) {
         }
         List<Attempt> attempts = List.of(
-                new Attempt(Map.of("extension", "1001]\n[evil", "password", "x"), 400, "extension must match"),
-                new Attempt(Map.of("extension", "2002", "password", "x", "codecs", "ulaw\n#include /etc/passwd"), 400, "unknown codec"),
-                new Attempt(Map.of("extension", "2002", "password", "x\nallow=all"), 400, "control characters"),
-                new Attempt(Map.of("extension", "2002", "password", "x", "context", "a]b"), 400, "context must match"),
-                new Attempt(Map.of("extension", "1001", "password", "x"), 409, "already exists"));
+                new Attempt(Map.of("extension", "1001]\n[evil", "password", "password"), 400, "extension: must match"),
+                new Attempt(Map.of("extension", "-R", "password", "password"), 400,
+                        "extension: must match [A-Za-z0-9_][A-Za-z0-9_.+-]{0,79}, got '-R'"),
+                new Attempt(Map.of("extension", "2002", "password", "x"), 400, "password must have at least 8 characters"),
+                new Attempt(Map.of("extension", "2002", "password", "password", "codecs", "ulaw\n#include /etc/passwd"), 400, "unknown codec"),
+                new Attempt(Map.of("extension", "2002", "password", "password\nallow=all"), 400, "control characters"),
+                new Attempt(Map.of("extension", "2002", "password", "password", "context", "a]b"), 400, "context must match"),
+                new Attempt(Map.of("extension", "1001", "password", "password"), 409, "already exists"));
         for (Attempt a : attempts) {
             admin().contentType(ContentType.JSON).body(a.body()).post("/api/v1/users").then()
                     .statusCode(a.status()).contentType("application/problem+json")
                     .body("status", equalTo(a.status())).body("detail", containsString(a.detail()));
         }
-        admin().contentType(ContentType.JSON).body(Map.of("password", "x")).patch("/api/v1/users/2999").then()
+        admin().contentType(ContentType.JSON).body(Map.of("password", "password")).patch("/api/v1/users/2999").then()
                 .statusCode(404).body("detail", containsString("does not exist"));
         admin().contentType(ContentType.JSON).body("{not json").post("/api/v1/users").then()
                 .statusCode(400).contentType("application/problem+json");
@@ -105,10 +121,10 @@ class UserResourceTest {
 
     @Test
     void commandLineToolUsesTheApi() throws Exception {
-        Cli add = cli("add", "3001", "p w\"x\\y", "--codecs", "g729,gsm", "--context", "from-internal");
+        Cli add = cli("add", "3001", "pa w\"x\\yz", "--codecs", "g729,gsm", "--context", "from-internal");
         assertEquals(0, add.exit(), add.out());
         assertTrue(add.out().contains("added 3001"), add.out());
-        assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).contains("username=3001\npassword=p w\"x\\y\n"));
+        assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).contains("username=3001\npassword=pa w\"x\\yz\n"));
         Cli show = cli("show", "3001");
         assertEquals(0, show.exit(), show.out());
         assertTrue(show.out().contains("codecs:    g729,gsm") && show.out().contains("password:  ********"), show.out());
@@ -116,9 +132,9 @@ class UserResourceTest {
         assertTrue(all.out().lines().anyMatch(l -> l.startsWith("3001 ")), all.out());
         assertEquals(0, cli("edit", "3001", "--codecs", "opus").exit());
         assertTrue(cli("show", "3001").out().contains("codecs:    opus"));
-        Cli bad = cli("add", "30 01", "pw");
+        Cli bad = cli("add", "30 01", "password");
         assertEquals(1, bad.exit());
-        assertTrue(bad.out().contains("refused (400)") && bad.out().contains("extension must match"), bad.out());
+        assertTrue(bad.out().contains("refused (400)") && bad.out().contains("extension: must match [A-Za-z0-9_][A-Za-z0-9_.+-]{0,79}, got '30 01'"), bad.out());
         assertEquals(0, cli("del", "3001").exit());
         Cli gone = cli("show", "3001");
         assertEquals(1, gone.exit());
@@ -131,7 +147,7 @@ class UserResourceTest {
     }
 
     private static Path script() {
-        return io.vbo.testkit.ProjectRoot.get().resolve("bin/vbo-users");
+        return io.vbo.lab.ProjectRoot.get().resolve("bin/vbo-users");
     }
 
     private static String url() {

@@ -1,9 +1,9 @@
 package io.vbo.writer;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.vbo.testkit.FixtureDirs;
-import io.vbo.testkit.ami.AmiTestServer;
-import io.vbo.testkit.ami.EndpointSettings;
+import io.vbo.lab.FixtureDirs;
+import io.vbo.lab.ami.AmiTestServer;
+import io.vbo.lab.ami.EndpointSettings;
 import io.vbo.writer.editor.PjsipConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,14 +16,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import io.vbo.testkit.Fixtures;
+import io.vbo.lab.Fixtures;
 import io.vbo.writer.editor.ConfigCopies;
 
 /**
  * The writer's surroundings for {@code @QuarkusTest}: a copy of the real lab config (config-used, with an
  * extensions.conf that init creates) and the AMI test server acting as an Asterisk that really loads those files:
  * each {@code module reload res_pjsip.so} reads them from disk, and {@code PJSIPShowEndpoint} and
- * {@code pjsip show endpoint} report what was loaded (codecs and offer preferences). Tests get the server and the folder through {@link Ami} and {@link ConfigDir} fields.
+ * {@code pjsip show endpoint} report what was loaded (codecs and offer preferences), and each {@code dialplan reload}
+ * loads extensions.conf and what it includes, which {@code dialplan show} and {@code Getvar} report. Tests get the server and the folder through {@link Ami} and {@link ConfigDir} fields.
  */
 public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
     /** Injects the {@link SimulatedAsterisk}. */
@@ -52,16 +53,21 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         asterisk = new SimulatedAsterisk(AmiTestServer.start(), dir);
-        return Map.of(
-                "vbo.writer.pbx-id", "lab",
-                "vbo.writer.config-dir", dir.toString(),
-                "vbo.writer.backup-dir", work.resolve("backups").toString(),
-                "vbo.writer.init-on-start", "true",
-                "vbo.writer.batch-window", "2s",
-                "vbo.writer.ami.host", "127.0.0.1",
-                "vbo.writer.ami.port", Integer.toString(asterisk.server().port()),
-                "vbo.writer.ami.secret", "vbo-secret",
-                "vbo.writer.reload.timeout", "3s");
+        return Map.ofEntries(
+                Map.entry("vbo.writer.pbx-id", "lab"),
+                Map.entry("vbo.writer.config-dir", dir.toString()),
+                Map.entry("vbo.writer.backup-dir", work.resolve("backups").toString()),
+                Map.entry("vbo.writer.init-on-start", "true"),
+                Map.entry("vbo.writer.batch-window", "2s"),
+                Map.entry("vbo.writer.ami.host", "127.0.0.1"),
+                Map.entry("vbo.writer.ami.port", Integer.toString(asterisk.server().port())),
+                Map.entry("vbo.writer.ami.secret", "vbo-secret"),
+                Map.entry("vbo.writer.reload.timeout", "3s"),
+                // An event session whose login was refused (a test refusing logins) is back within a second.
+                Map.entry("vbo.writer.ami.refused-login-retry", "1s"),
+                Map.entry("vbo.writer.ami.reconnect-max", "2s"),
+                // A client setting given to the channels, which the desired-state reader must carry too.
+                Map.entry("kafka.security.protocol", "PLAINTEXT"));
     }
 
     @Override
@@ -93,16 +99,17 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
             this.server = server;
             this.dir = dir;
             load();
+            server.dialplan(dir.resolve("extensions.conf"));
             server.onCommand(command -> {
                 if (command.strip().equals("module reload res_pjsip.so")) {
                     if (reloadError != null) {
-                        return io.vbo.testkit.ami.CommandReply.error(reloadError);
+                        return io.vbo.lab.ami.CommandReply.error(reloadError);
                     }
                     load();
                 }
                 java.util.List<String> table = translation;
                 if (command.strip().equals("core show translation") && table != null) {
-                    return io.vbo.testkit.ami.CommandReply.ok(table.toArray(String[]::new));
+                    return io.vbo.lab.ami.CommandReply.ok(table.toArray(String[]::new));
                 }
                 return null;
             });
@@ -116,6 +123,17 @@ public class WriterTestResource implements QuarkusTestResourceLifecycleManager {
                         config.effectiveValue(endpoint, "endpoint", "incoming_call_offer_pref"));
                 return overrides.getOrDefault(endpoint, UnaryOperator.identity()).apply(settings);
             });
+        }
+
+        /** Asterisk restarted: it loads the files as they are now (nothing is sent on AMI; sessions stay open). */
+        public void startAgain() {
+            load();
+        }
+
+        /** Someone else ran {@code module reload res_pjsip.so}: the files are loaded and the Reload event emitted. */
+        public void reloadedByOthers() {
+            load();
+            server.emitReload("res_pjsip.so");
         }
 
         private void load() {

@@ -54,7 +54,8 @@ class ComposeFileTest {
                 services.path("policy-service").path("environment").path("VBO_DB_PASSWORD").asText());
         String topicScript = services.path("kafka-topics").path("command").toString();
         for (String topic : Set.of(Topics.ENDPOINTS, Topics.PROBE_RESULTS, Topics.CODEC_DECISIONS,
-                Topics.CONFIG_APPLIED, Topics.DEAD_LETTER)) {
+                Topics.CONFIG_APPLIED, Topics.DEAD_LETTER, Topics.CALL_QUALITY, Topics.PBX_CAPABILITIES,
+                Topics.ENDPOINT_CEILINGS, Topics.SITE_LIMITS)) {
             assertTrue(topicScript.contains(topic), topic + " is not created by kafka-topics");
         }
         assertTrue(topicScript.contains("cleanup.policy=compact"), "vbo.codec-decisions must be compacted");

@@ -196,8 +196,10 @@ class KubernetesManifestsTest {
         Map<String, KafkaTopic> topics = ofType(objects(overlay), KafkaTopic.class).stream()
                 .collect(Collectors.toMap(KafkaTopic::topicName, t -> t));
         assertEquals(Set.of(Topics.ENDPOINTS, Topics.PROBE_RESULTS, Topics.CODEC_DECISIONS, Topics.CONFIG_APPLIED,
-                Topics.DEAD_LETTER, Topics.PBX_CAPABILITIES, Topics.ENDPOINT_CEILINGS), topics.keySet());
-        Set<String> compacted = Set.of(Topics.CODEC_DECISIONS, Topics.PBX_CAPABILITIES, Topics.ENDPOINT_CEILINGS);
+                Topics.DEAD_LETTER, Topics.PBX_CAPABILITIES, Topics.ENDPOINT_CEILINGS, Topics.CALL_QUALITY, Topics.SITE_LIMITS),
+                topics.keySet());
+        Set<String> compacted = Set.of(Topics.CODEC_DECISIONS, Topics.PBX_CAPABILITIES, Topics.ENDPOINT_CEILINGS,
+                Topics.SITE_LIMITS);
         compacted.forEach(c -> assertEquals("compact", topics.get(c).spec().config().get("cleanup.policy"), c));
         topics.values().stream().filter(t -> !compacted.contains(t.topicName()))
                 .forEach(t -> assertFalse("compact".equals(t.spec().config().get("cleanup.policy")), t.topicName()));

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,34 +26,30 @@ final class ServiceSettings {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(VBO_[A-Z0-9_]+)");
     private static final Pattern PROPERTY = Pattern.compile("(?m)^(mp\\.messaging\\.[^=\\s]+)\\s*=");
 
-    private final String envPrefix;
-    private final Set<String> keyTokens = new HashSet<>();
+    /** Each {@code @ConfigMapping} of the service: its prefix as an environment name and its keys' tokens. */
+    private final Map<String, Set<String>> keyTokensByPrefix = new HashMap<>();
     private final Set<String> exactNames = new HashSet<>();
-
-    private ServiceSettings(String envPrefix) {
-        this.envPrefix = envPrefix;
-    }
 
     static ServiceSettings of(Path module) {
         try {
-            Path mappingFile = null;
-            String prefix = null;
+            ServiceSettings settings = new ServiceSettings();
             try (Stream<Path> sources = Files.walk(module.resolve("src/main/java"))) {
                 for (Path file : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    Matcher m = MAPPING.matcher(Files.readString(file));
-                    if (m.find()) {
-                        mappingFile = file;
-                        prefix = m.group(1);
+                    String source = Files.readString(file);
+                    Matcher m = MAPPING.matcher(source);
+                    if (!m.find()) {
+                        continue;
+                    }
+                    Set<String> tokens = settings.keyTokensByPrefix.computeIfAbsent(env(m.group(1)) + "_",
+                            k -> new HashSet<>());
+                    Matcher method = METHOD.matcher(source);
+                    while (method.find()) {
+                        tokens.add(method.group(1) != null ? env(method.group(1)) : env(kebab(method.group(2))));
                     }
                 }
             }
-            if (mappingFile == null) {
+            if (settings.keyTokensByPrefix.isEmpty()) {
                 throw new IllegalStateException("no @ConfigMapping in " + module);
-            }
-            ServiceSettings settings = new ServiceSettings(env(prefix) + "_");
-            Matcher method = METHOD.matcher(Files.readString(mappingFile));
-            while (method.find()) {
-                settings.keyTokens.add(method.group(1) != null ? env(method.group(1)) : env(kebab(method.group(2))));
             }
             String properties = Files.readString(module.resolve("src/main/resources/application.properties"));
             Matcher placeholder = PLACEHOLDER.matcher(properties);
@@ -73,11 +71,12 @@ final class ServiceSettings {
         if (exactNames.contains(name)) {
             return true;
         }
-        return name.startsWith(envPrefix) && segments(name.substring(envPrefix.length()));
+        return keyTokensByPrefix.entrySet().stream().anyMatch(e -> name.startsWith(e.getKey())
+                && segments(name.substring(e.getKey().length()), e.getValue()));
     }
 
     /** True when {@code rest} is config keys joined by {@code _} (nested groups) or {@code _N__} (list entries). */
-    private boolean segments(String rest) {
+    private static boolean segments(String rest, Set<String> keyTokens) {
         boolean[] reachable = new boolean[rest.length() + 1];
         reachable[0] = true;
         for (int i = 0; i < rest.length(); i++) {

@@ -1,7 +1,7 @@
 package io.vbo.discovery;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.vbo.testkit.ami.AmiTestServer;
+import io.vbo.lab.ami.AmiTestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,24 +20,41 @@ public class AmiServersResource implements QuarkusTestResourceLifecycleManager {
 
     private Servers servers;
     private Path secrets;
+    private String interval = "1s";
+    private String prefix = "pbx";
+
+    /**
+     * {@code interval}: the listing interval (default 1 s); {@code prefix}: of the PBX ids ({@code pbx}: {@code pbx-a},
+     * {@code pbx-bad}), distinct per test class because the meter registry outlives a Quarkus restart and a gauge of
+     * the same PBX id would stay bound to the previous application's object.
+     */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        interval = initArgs.getOrDefault("interval", interval);
+        prefix = initArgs.getOrDefault("prefix", prefix);
+    }
 
     @Override
     public Map<String, String> start() {
         servers = new Servers(AmiTestServer.start(), AmiTestServer.start());
         try {
             secrets = Files.createTempDirectory("vbo-discovery-secrets");
-            Files.writeString(secrets.resolve("pbx-a"), "vbo-secret\n");
-            Files.writeString(secrets.resolve("pbx-bad"), "not-the-secret\n");
+            Files.writeString(secrets.resolve(prefix + "-a"), "vbo-secret\n");
+            Files.writeString(secrets.resolve(prefix + "-bad"), "not-the-secret\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, String> config = new HashMap<>();
-        config.put("vbo.discovery.interval", "1s");
+        config.put("vbo.discovery.interval", interval);
         config.put("vbo.discovery.ami.initial-backoff", "200ms");
         config.put("vbo.discovery.ami.max-backoff", "1s");
         config.put("vbo.discovery.ami.action-timeout", "3s");
-        target(config, 0, "pbx-a", servers.good().port(), secrets.resolve("pbx-a"));
-        target(config, 1, "pbx-bad", servers.wrongSecret().port(), secrets.resolve("pbx-bad"));
+        // One configured site; its uplink key is policy-service's and must not disturb discovery.
+        config.put("vbo.sites[0].name", "branch");
+        config.put("vbo.sites[0].cidrs", "10.231.8.0/24");
+        config.put("vbo.sites[0].uplink.down", "200000");
+        target(config, 0, prefix + "-a", servers.good().port(), secrets.resolve(prefix + "-a"));
+        target(config, 1, prefix + "-bad", servers.wrongSecret().port(), secrets.resolve(prefix + "-bad"));
         return config;
     }
 

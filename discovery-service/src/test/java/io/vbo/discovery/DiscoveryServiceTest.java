@@ -17,11 +17,12 @@ import io.vbo.events.PbxCapabilities;
 import io.vbo.events.Topics;
 import io.vbo.testkit.KafkaBrokerResource;
 import io.vbo.testkit.KafkaTestClient;
-import io.vbo.testkit.ami.AmiContact;
-import io.vbo.testkit.ami.AmiRequest;
-import io.vbo.testkit.ami.AmiTestServer;
-import io.vbo.testkit.ami.CommandReply;
-import io.vbo.testkit.ami.TranslationTables;
+import io.vbo.lab.ami.AmiCall;
+import io.vbo.lab.ami.AmiContact;
+import io.vbo.lab.ami.AmiRequest;
+import io.vbo.lab.ami.AmiTestServer;
+import io.vbo.lab.ami.CommandReply;
+import io.vbo.lab.ami.TranslationTables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -99,10 +100,34 @@ class DiscoveryServiceTest {
             EndpointObserved seen = observed("pbx-a/" + endpoint, ContactStatus.REACHABLE, 1).get(0);
             EndpointObserved expected = new EndpointObserved(1, "pbx-a", endpoint, endpoint, uris.get(endpoint),
                     "10.231." + endpoint.charAt(3) + ".2", 5060, "udp", ContactStatus.REACHABLE, rtts.get(endpoint),
-                    "baresip v1.0.0 (x86_64/linux)", 0, seen.observedAt());
+                    "baresip v1.0.0 (x86_64/linux)", 0, seen.observedAt(), null);
             assertEquals(expected, seen);
         }
         assertTrue(endpoints.drain(Duration.ZERO).stream().noneMatch(r -> r.key().startsWith("pbx-bad/")));
+    }
+
+    @Test
+    void twoContactsAtOneAddressWithDifferentPortsFormOneSite() {
+        // Two phones behind one NAT router: the PBX sees one public address, two ports.
+        AmiTestServer ami = servers.good();
+        ami.addContact(AmiContact.generated("2101", "10.231.9.7", 5060));
+        ami.addContact(AmiContact.generated("2102", "10.231.9.7", 5072));
+        // A phone in the configured site's network (vbo.sites[0] of AmiServersResource: branch, 10.231.8.0/24).
+        ami.addContact(AmiContact.generated("2103", "10.231.8.5", 5060));
+        try {
+            // A listing between the two additions carries 2101 alone (no site yet): the next one groups both.
+            for (String endpoint : List.of("2101", "2102")) {
+                EndpointObserved grouped = (EndpointObserved) event(endpoints.await(1, r -> r.key().equals("pbx-a/"
+                        + endpoint) && event(r) instanceof EndpointObserved o && o.site() != null, WAIT).get(0));
+                assertEquals("nat-10-231-9-7", grouped.site());
+                assertEquals("10.231.9.7", grouped.address());
+                assertEquals(endpoint.equals("2101") ? 5060 : 5072, grouped.port());
+            }
+            assertEquals("branch", observed("pbx-a/2103", ContactStatus.REACHABLE, 1).get(0).site());
+            assertEquals(null, observed("pbx-a/1001", ContactStatus.REACHABLE, 1).get(0).site(), "alone at its address");
+        } finally {
+            List.of("2101", "2102", "2103").forEach(ami::removeContact);
+        }
     }
 
     @Test
@@ -129,12 +154,17 @@ class DiscoveryServiceTest {
 
     @Test
     void activeChannelsReachTheEvents() {
-        servers.good().setActiveChannels("1001", 2);
+        // With call events (the default) the live channels count, resynchronised by CoreShowChannels at each listing.
+        AmiTestServer ami = servers.good();
+        ami.awaitEventSessions(1, WAIT);
+        List<AmiCall> calls = List.of(AmiCall.of("1001", 0x31, "ulaw"), AmiCall.of("1001", 0x32, "ulaw"));
+        calls.forEach(ami::startCall);
         try {
             endpoints.await(1, r -> r.key().equals("pbx-a/1001") && event(r) instanceof EndpointObserved o && o.activeCalls() == 2, WAIT);
         } finally {
-            servers.good().setActiveChannels("1001", 0);
+            calls.forEach(ami::endCall);
         }
+        endpoints.await(1, r -> r.key().equals("pbx-a/1001") && event(r) instanceof EndpointObserved o && o.activeCalls() == 0, WAIT);
     }
 
     @Test
@@ -196,7 +226,7 @@ class DiscoveryServiceTest {
             assertEquals("MD5", login.header("AuthType"));
             assertTrue(login.header("Key").matches("[0-9a-f]{32}"), login.headers().toString());
             assertEquals(null, login.header("Secret"));
-            assertEquals("system", login.header("Events"));
+            assertEquals("call,reporting,system", login.header("Events"));
         }
         assertTrue(ami.requests().stream().flatMap(r -> r.headers().values().stream()).noneMatch(v -> v.contains("vbo-secret")));
         assertTrue(ami.requests("Challenge").size() >= logins.size());

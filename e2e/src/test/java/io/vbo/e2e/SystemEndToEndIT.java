@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vbo.lab.ami.AmiCall;
+import io.vbo.lab.demo.Lab;
+import io.vbo.lab.demo.Metrics;
+import io.vbo.lab.demo.PjsipEndpoints;
+import io.vbo.lab.demo.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +46,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemEndToEndIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(20);
     private static final int PROBE_SECONDS = 3;
     private static final Map<String, Long> RATES = Map.of("1001", 40_000L, "1002", 150_000L, "1003", 2_000_000L);
@@ -101,30 +104,35 @@ class SystemEndToEndIT {
             assertTrue(section.contains("\noutgoing_call_offer_pref=local\n")
                     && section.contains("\nincoming_call_offer_pref=local\n"), endpoint + "'s section: " + section);
         }
-        JsonNode capabilities = json(lab.policyGet("/api/v1/pbxs/" + Lab.PBX + "/capabilities"));
+        JsonNode capabilities = lab.policyJson("/api/v1/pbxs/" + Lab.PBX + "/capabilities");
         assertEquals(STOCK_TRANSCODABLE, strings(capabilities.path("transcodable")), capabilities.toString());
         assertFalse(capabilities.path("assumed").asBoolean(), "read from the PBX's translator table, not assumed");
 
         for (String endpoint : RATES.keySet()) {
             // The first decision follows the first direction measured; the other direction comes seconds later.
             awaitUntil(Duration.ofSeconds(60), endpoint + " measured both ways and applied in the API", () -> {
-                JsonNode view = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint));
+                JsonNode view = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint);
                 return view.path("downlinkBps").isNumber() && view.path("uplinkBps").isNumber()
-                        && "APPLIED".equals(latestDecision(endpoint).path("appliedStatus").asText());
+                        && "APPLIED".equals(lab.latestDecision(endpoint).path("appliedStatus").asText());
             });
-            JsonNode view = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint));
+            JsonNode view = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint);
             assertEquals(EXPECTED_STATUS.get(endpoint), view.path("status").asText(), endpoint + ": " + view);
             assertEquals(expectedCodecs(endpoint), strings(view.path("codecs")), endpoint);
             assertEquals(List.of("ulaw", "alaw", "g722", "gsm"), strings(view.path("ceiling")), endpoint);
             long shaped = RATES.get(endpoint);
-            // A 3 s TCP test reads low on a 40 kbit/s link (slow start, headers): 28 and 23 kbit/s were measured.
+            // The default probe is the voice-rate ladder at K = 2: each direction's estimate is the need (÷ 0.8) of the
+            // highest step that passed, so what that step sent (estimate × 0.8) fits the link; on 2 Mbit/s it is
+            // G.711 for two calls, 2 × 87.2 / 0.8 = 218 kbit/s; on 40 kbit/s no step passes.
             for (String direction : List.of("downlinkBps", "uplinkBps")) {
                 long measured = view.path(direction).asLong();
-                assertTrue(measured > shaped * 0.5 && measured < shaped * 1.1,
-                        endpoint + " " + direction + " " + measured + " bit/s on a " + shaped + " bit/s link");
+                assertTrue(measured * 0.8 <= shaped, endpoint + " " + direction + " " + measured + " bit/s on a "
+                        + shaped + " bit/s link");
+                if (shaped == 2_000_000) {
+                    assertEquals(218_000, measured, endpoint + " " + direction);
+                }
             }
-            JsonNode measurements = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint
-                    + "/measurements")).path("items");
+            JsonNode measurements = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint
+                    + "/measurements").path("items");
             Set<String> okDirections = new TreeSet<>();
             measurements.forEach(m -> {
                 if ("OK".equals(m.path("outcome").asText())) {
@@ -132,7 +140,7 @@ class SystemEndToEndIT {
                 }
             });
             assertEquals(2, okDirections.size(), endpoint + " measurements: " + measurements);
-            JsonNode decision = latestDecision(endpoint);
+            JsonNode decision = lab.latestDecision(endpoint);
             assertEquals(view.path("tier").asText(), decision.path("tier").asText());
             assertEquals("1001".equals(endpoint), decision.path("noCodecFits").asBoolean(), endpoint + ": " + decision);
             assertEquals(STOCK_TRANSCODABLE, strings(decision.path("transcodable")), endpoint);
@@ -145,24 +153,29 @@ class SystemEndToEndIT {
     @Test
     @Order(2)
     void aLinkThatDropsTo40kbitIsDowngradedAndApplied() {
-        int decisionsBefore = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions")).size();
+        int decisionsBefore = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions").size();
         Instant reshapedAt = Instant.now();
         lab.reshape("1003", 40_000);
         // The estimate is a median of 3: two probes at the new rate move it. Probes of one PBX run one at a time, so
         // an endpoint comes round every max(interval, one pass over the three phones ≈ 40 s).
         Duration round = PROBE_INTERVAL.compareTo(Duration.ofSeconds(40)) > 0 ? PROBE_INTERVAL : Duration.ofSeconds(40);
-        awaitUntil(round.multipliedBy(3).plusSeconds(30), "1003 downgraded in pjsip_endpoints.conf",
-                () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(List.of("gsm")));
+        // A median of two ladder estimates (218 kbit/s and 0) is their mean, GSM's tier: the way down may take two
+        // decisions, and the test waits for the last one.
+        awaitUntil(round.multipliedBy(3).plusSeconds(30), "1003 downgraded to no-codec-fits in pjsip_endpoints.conf",
+                () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(List.of("gsm"))
+                        && lab.latestDecision("1003").path("noCodecFits").asBoolean());
         System.out.printf("e2e: reshape 2 Mbit/s → 40 kbit/s to new codecs applied: %d ms%n",
                 Duration.between(reshapedAt, Instant.now()).toMillis());
         awaitUntil(Duration.ofSeconds(20), "the downgrade applied in the API",
-                () -> "APPLIED".equals(latestDecision("1003").path("appliedStatus").asText()));
-        JsonNode decision = latestDecision("1003");
+                () -> "APPLIED".equals(lab.latestDecision("1003").path("appliedStatus").asText()));
+        JsonNode decision = lab.latestDecision("1003");
         assertTrue(decision.path("noCodecFits").asBoolean(), decision.toString());
         assertEquals(List.of("gsm"), strings(decision.path("codecs")));
         assertFalse(decision.path("previousTier").isNull() || decision.path("previousTier").isMissingNode(),
                 decision.toString());
-        assertEquals(decisionsBefore + 1, json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions")).size());
+        int decisions = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions").size();
+        assertTrue(decisions == decisionsBefore + 1 || decisions == decisionsBefore + 2,
+                "one or two downgrades: " + decisionsBefore + " → " + decisions);
         assertEquals(expectedCodecs("1001"), PjsipEndpoints.allowed(lab.endpointsFile(), "1001"), "1001 untouched");
         assertEquals(expectedCodecs("1002"), PjsipEndpoints.allowed(lab.endpointsFile(), "1002"), "1002 untouched");
         assertOneReloadPerBatch(4);
@@ -171,7 +184,7 @@ class SystemEndToEndIT {
     @Test
     @Order(3)
     void everyMetricTheDashboardQueriesIsExposed() throws IOException {
-        String dashboard = Files.readString(io.vbo.testkit.ProjectRoot.get().resolve("deploy/grafana/vbo-dashboard.json"));
+        String dashboard = Files.readString(io.vbo.lab.ProjectRoot.get().resolve("deploy/grafana/vbo-dashboard.json"));
         Set<String> queried = new TreeSet<>();
         Matcher names = Pattern.compile("\\b(vbo_[a-z_]+|kafka_consumer_fetch_manager_records_lag_max)\\b")
                 .matcher(dashboard);
@@ -189,6 +202,40 @@ class SystemEndToEndIT {
         }
         assertTrue(queried.size() >= 14, "names found in the dashboard: " + queried);
         assertEquals(Set.of(), missing, "dashboard metrics no running service exposes");
+    }
+
+    @Test
+    @Order(4)
+    void aCallOnAShapedPhoneIsMeasuredFromItsRtcpAndListedByTheApi() throws InterruptedException {
+        // The lab's phones do not place RTP; the AMI test server plays the call Asterisk would report on 1002 (GSM,
+        // its applied codec): three 5-s reports each way, 2 % loss (5 of 250 packets per interval), 10 ms jitter
+        // (80 RTP units at 8 kHz), 50 ms round trip.
+        AmiCall call = AmiCall.of("1002", 0x4e2e, "gsm");
+        List<AmiCall.Report> reports = AmiCall.steady(3, 2, 10, 50, 8000);
+        lab.ami().startCall(call);
+        for (AmiCall.Report report : reports) {
+            // paced like a real call, so discovery has read the channel's codec before the reports end
+            Thread.sleep(1_000);
+            lab.ami().emitRtcp(call, report, report);
+        }
+        Thread.sleep(1_000);
+        lab.ami().endCall(call);
+
+        String calls = "/api/v1/endpoints/" + Lab.PBX + "/1002/calls";
+        awaitUntil(Duration.ofSeconds(30), "the call listed by the API",
+                () -> lab.policyJson(calls).path("items").size() == 1);
+        JsonNode listed = lab.policyJson(calls).path("items").get(0);
+        assertEquals(call.uniqueId(), listed.path("uniqueId").asText(), listed.toString());
+        assertEquals("gsm", listed.path("codec").asText(), listed.toString());
+        assertEquals("RTCP", listed.path("mediaPath").asText(), listed.toString());
+        assertEquals(6, listed.path("reports").asInt(), listed.toString());
+        // loss over the reports' span: 2 × 5 lost of 2 × 250 expected, both directions
+        assertEquals(2.0, listed.path("lossPercent").asDouble(), 0.01, listed.toString());
+        assertEquals(10.0, listed.path("meanJitterMs").asDouble(), 0.01, listed.toString());
+        assertEquals(50.0, listed.path("rttMs").asDouble(), 0.5, listed.toString());
+        // G.107 rates no GSM (no ITU-T Bpl): no MOS in the summary; the policy judges it as G.711 would be, a good call
+        assertTrue(listed.path("mos").isNull(), listed.toString());
+        assertEquals("GOOD", listed.path("verdict").asText(), listed.toString());
     }
 
     /** Reloads the AMI test server received equal the writer's batches, and the batches carried {@code changes}. */
@@ -210,29 +257,10 @@ class SystemEndToEndIT {
         return EXPECTED_CODECS.get(endpoint);
     }
 
-    private static JsonNode latestDecision(String endpoint) {
-        JsonNode decisions = json(lab.policyGet("/api/v1/endpoints/" + Lab.PBX + "/" + endpoint + "/decisions"));
-        JsonNode latest = null;
-        for (JsonNode d : decisions) {
-            if (latest == null || d.path("decidedAt").asText().compareTo(latest.path("decidedAt").asText()) > 0) {
-                latest = d;
-            }
-        }
-        return latest == null ? JSON.createObjectNode() : latest;
-    }
-
     private static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
     }
 
     /** Polls {@code condition} every 500 ms; fails after {@code timeout} with the services' log tails. */

@@ -21,11 +21,12 @@ import java.util.UUID;
  * @param transcodable the PBX's transcodable codecs used for the decision
  * @param excluded     each codec of the ceiling left out, and why
  * @param noCodecFits  true when no codec fitted the link and the leanest transcodable one of the ceiling was given
+ * @param site         the endpoint's site when the decision was made for the site's shared uplink, else {@code null}
  */
 public record CodecDecision(
         int schema, UUID decisionId, String pbxId, String endpoint, String tier, List<String> codecs,
         String previousTier, Reason reason, Instant decidedAt, List<String> ceiling, List<String> transcodable,
-        List<Exclusion> excluded, boolean noCodecFits) {
+        List<Exclusion> excluded, boolean noCodecFits, String site) {
     public static final int SCHEMA = 1;
 
     /** Why a codec of the ceiling is not in the decision. */
@@ -42,7 +43,7 @@ public record CodecDecision(
         public Exclusion {
             Validate.codecs("excluded.codec", List.of(Validate.required("excluded.codec", codec)));
             Validate.required("excluded.cause", cause);
-            detail = detail == null ? "" : detail;
+            detail = detail == null ? "" : Validate.text("excluded.detail", detail, Validate.MAX_TEXT);
         }
     }
 
@@ -57,12 +58,14 @@ public record CodecDecision(
      */
     public record Reason(String preset, Long estimateBps, Map<String, Long> thresholdsBps, Double mos, String text) {
         public Reason {
-            Validate.requiredText("reason.preset", preset);
+            Validate.requiredText("reason.preset", preset, Validate.MAX_NAME);
             thresholdsBps = thresholdsBps == null ? Map.of() : Map.copyOf(thresholdsBps);
+            Validate.size("reason.thresholdsBps", thresholdsBps.keySet(), Validate.MAX_ITEMS)
+                    .forEach(tier -> Validate.text("reason.thresholdsBps", tier, Validate.MAX_NAME));
             if (mos != null) {
                 Validate.range("reason.mos", mos, 1.0, 5.0);
             }
-            text = text == null ? "" : text;
+            text = text == null ? "" : Validate.text("reason.text", text, Validate.MAX_TEXT);
         }
     }
 
@@ -71,14 +74,18 @@ public record CodecDecision(
         Validate.required("decisionId", decisionId);
         Validate.pbxId("pbxId", pbxId);
         Validate.endpoint("endpoint", endpoint);
-        Validate.requiredText("tier", tier);
+        Validate.requiredText("tier", tier, Validate.MAX_NAME);
+        Validate.text("previousTier", previousTier, Validate.MAX_NAME);
         codecs = Validate.codecs("codecs", codecs);
         Validate.required("reason", reason);
-        Validate.required("decidedAt", decidedAt);
+        Validate.instant("decidedAt", decidedAt);
         ceiling = ceiling == null || ceiling.isEmpty() ? List.of() : Validate.codecs("ceiling", ceiling);
         transcodable = transcodable == null || transcodable.isEmpty() ? List.of()
                 : Validate.codecs("transcodable", transcodable);
-        excluded = excluded == null ? List.of() : List.copyOf(excluded);
+        excluded = excluded == null ? List.of() : List.copyOf(Validate.size("excluded", excluded, Validate.MAX_ITEMS));
+        if (site != null) {
+            Validate.site("site", site);
+        }
     }
 
     public String key() {

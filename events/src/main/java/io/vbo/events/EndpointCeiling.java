@@ -33,7 +33,7 @@ public record EndpointCeiling(
         Validate.endpoint("endpoint", endpoint);
         codecs = Validate.codecs("codecs", codecs);
         Validate.required("source", source);
-        Validate.required("recordedAt", recordedAt);
+        Validate.instant("recordedAt", recordedAt);
     }
 
     public String key() {

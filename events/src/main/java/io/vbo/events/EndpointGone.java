@@ -20,8 +20,8 @@ public record EndpointGone(int schema, String pbxId, String endpoint, String con
         Validate.schema(schema, SCHEMA);
         Validate.pbxId("pbxId", pbxId);
         Validate.endpoint("endpoint", endpoint);
-        Validate.requiredText("contactUri", contactUri);
-        reason = reason == null ? "" : reason;
-        Validate.required("observedAt", observedAt);
+        Validate.requiredText("contactUri", contactUri, Validate.MAX_TEXT);
+        reason = reason == null ? "" : Validate.text("reason", reason, Validate.MAX_TEXT);
+        Validate.instant("observedAt", observedAt);
     }
 }

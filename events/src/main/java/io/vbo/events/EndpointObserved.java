@@ -18,10 +18,13 @@ import java.time.Instant;
  * @param userAgent   the phone's User-Agent, may be empty
  * @param activeCalls channels in use on the endpoint (probes are deferred while it is above zero)
  * @param observedAt  when the PBX reported it
+ * @param site        the site (phones sharing one uplink, see docs/sites.md) discovery placed the endpoint in;
+ *                    {@code null} from producers older than sites: the endpoint is then a site of its own
  */
 public record EndpointObserved(
         int schema, String pbxId, String endpoint, String aor, String contactUri, String address, Integer port,
-        String transport, ContactStatus status, Long rttMicros, String userAgent, int activeCalls, Instant observedAt)
+        String transport, ContactStatus status, Long rttMicros, String userAgent, int activeCalls, Instant observedAt,
+        String site)
         implements EndpointEvent {
     public static final int SCHEMA = 1;
 
@@ -30,16 +33,19 @@ public record EndpointObserved(
         Validate.pbxId("pbxId", pbxId);
         Validate.endpoint("endpoint", endpoint);
         Validate.endpoint("aor", aor);
-        Validate.requiredText("contactUri", contactUri);
+        Validate.requiredText("contactUri", contactUri, Validate.MAX_TEXT);
         Validate.ipLiteral("address", address);
         Validate.port("port", port);
-        Validate.requiredText("transport", transport);
+        Validate.requiredText("transport", transport, Validate.MAX_NAME);
         Validate.required("status", status);
         if (rttMicros != null) {
             Validate.nonNegative("rttMicros", rttMicros);
         }
-        userAgent = userAgent == null ? "" : userAgent;
+        userAgent = userAgent == null ? "" : Validate.text("userAgent", userAgent, Validate.MAX_TEXT);
         Validate.range("activeCalls", activeCalls, 0, 100_000);
-        Validate.required("observedAt", observedAt);
+        Validate.instant("observedAt", observedAt);
+        if (site != null) {
+            Validate.site("site", site);
+        }
     }
 }

@@ -35,8 +35,8 @@ public record PbxCapabilities(
             throw new InvalidEventException("source", "must be '" + SOURCE_TRANSLATION + "' or '" + SOURCE_MODULES
                     + "', got '" + Validate.printable(source) + "'");
         }
-        Validate.requiredText("reportedBy", reportedBy);
-        Validate.required("observedAt", observedAt);
+        Validate.requiredText("reportedBy", reportedBy, Validate.MAX_NAME);
+        Validate.instant("observedAt", observedAt);
     }
 
     public String key() {

@@ -14,6 +14,13 @@ public final class Topics {
     public static final String PBX_CAPABILITIES = "vbo.pbx-capabilities";
     /** {@link EndpointCeiling}, keyed {@code pbxId/endpoint}; compacted: the latest per endpoint is its ceiling. */
     public static final String ENDPOINT_CEILINGS = "vbo.endpoint-ceilings";
+    /**
+     * {@link CallQuality} (RTCP samples and per-call summaries), keyed {@code pbxId/endpoint}; idempotent on
+     * {@link CallQuality#idempotencyKey()}.
+     */
+    public static final String CALL_QUALITY = "vbo.call-quality";
+    /** {@link SiteLimit}, keyed {@code pbxId/site}; compacted: the latest per site is its call-admission limit. */
+    public static final String SITE_LIMITS = "vbo.site-limits";
     /** Messages a consumer could not parse or validate, as received, with error headers. */
     public static final String DEAD_LETTER = "vbo.dead-letter";
 

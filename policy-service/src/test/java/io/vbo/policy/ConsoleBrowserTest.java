@@ -13,9 +13,13 @@ import com.microsoft.playwright.Playwright;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vbo.events.CallQuality;
 import io.vbo.events.ConfigApplied;
+import io.vbo.events.ContactStatus;
+import io.vbo.events.EndpointObserved;
 import io.vbo.events.EndpointCeiling;
 import io.vbo.events.EventJson;
+import io.vbo.events.PbxCapabilities;
 import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.ProbeResult.Outcome;
@@ -41,12 +45,13 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The web console in Debian's Chromium (driven by Playwright) against the running service, real broker and real
- * PostgreSQL; every phone's results arrive through {@code vbo.probe-results}. Screenshots go to
- * target/console-screenshots/.
+ * PostgreSQL; every phone's results arrive through {@code vbo.probe-results}. "Probe now" goes to
+ * {@link ProbeServiceStub}, an HTTP server on loopback. Screenshots go to target/console-screenshots/.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(value = ProbeServiceStub.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest {
     static final Path SCREENSHOTS = Paths.get("target/console-screenshots");
@@ -93,21 +98,42 @@ class ConsoleBrowserTest {
             results.add(TestData.failed("con", "7004", Outcome.UNREACHABLE, now.minus(30 - i, ChronoUnit.MINUTES)));
         }
         results.add(TestData.ok("con2", "7101", Direction.DOWNLINK, 200_000, now.minus(5, ChronoUnit.MINUTES)));
+        results.add(TestData.ok("con3", "7201", Direction.DOWNLINK, 200_000, now.minus(5, ChronoUnit.MINUTES)));
+        // con4/7301 and con4/7302 share site "branch" (discovery saw them behind one address): 200 kbit/s both ways.
+        for (String e : List.of("7301", "7302")) {
+            results.add(TestData.ok("con4", e, Direction.DOWNLINK, 200_000, now.minus(4, ChronoUnit.MINUTES)));
+            results.add(TestData.ok("con4", e, Direction.UPLINK, 200_000, now.minus(4, ChronoUnit.MINUTES)));
+        }
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            for (String e : List.of("7301", "7302")) {
+                int port = 5060 + Integer.parseInt(e) % 10;
+                EndpointObserved o = new EndpointObserved(1, "con4", e, e, "sip:" + e + "@10.231.40.7:" + port,
+                        "10.231.40.7", port, "udp", ContactStatus.REACHABLE, 20_000L, "baresip", 0, now, "branch");
+                kafka.send(Topics.ENDPOINTS, "con4/" + e, EventJson.toJson(o));
+            }
             // Each phone's ceiling, as the writer reports it: no decision is made before it. With the stock
             // translators and one call, its tiers are 109.0k (G.722/G.711 at 87.2 / 0.8) with all four codecs,
             // 45.5k (GSM at 36.4 / 0.8) and no-codec-fits.
-            for (String key : List.of("con/7001", "con/7002", "con/7003", "con/7004", "con2/7101")) {
+            for (String key : List.of("con/7001", "con/7002", "con/7003", "con/7004", "con2/7101", "con3/7201",
+                    "con4/7301", "con4/7302")) {
                 String[] pe = key.split("/");
                 EndpointCeiling c = new EndpointCeiling(1, pe[0], pe[1], List.of("ulaw", "alaw", "g722", "gsm"),
                         EndpointCeiling.Source.FILE, now);
                 kafka.send(Topics.ENDPOINT_CEILINGS, c.key(), EventJson.toJson(c));
             }
+            // PBX con3's config writer reported its translators; con and con2 never did.
+            PbxCapabilities caps = new PbxCapabilities(1, "con3", List.of("ulaw", "alaw", "g722", "gsm"),
+                    PbxCapabilities.SOURCE_TRANSLATION, "config-writer con3", now.minus(1, ChronoUnit.HOURS));
+            kafka.send(Topics.PBX_CAPABILITIES, caps.key(), EventJson.toJson(caps));
             results.forEach(r -> kafka.send(Topics.PROBE_RESULTS, r.key(), EventJson.toJson(r)));
             TestData.await("5 phones stored", WAIT, () -> viewerApi("/api/v1/endpoints?pbx=con").path("items.size()")
                     .equals(4) && viewerApi("/api/v1/endpoints/con/7004").path("status").equals("UNMEASURED")
                     && viewerApi("/api/v1/endpoints/con/7003").path("tier") != null
-                    && viewerApi("/api/v1/endpoints/con2/7101").statusCode() == 200);
+                    && viewerApi("/api/v1/endpoints/con2/7101").statusCode() == 200
+                    && viewerApi("/api/v1/endpoints/con3/7201").path("tier") != null
+                    && viewerApi("/api/v1/pbxs/con3/capabilities").statusCode() == 200
+                    && Integer.valueOf(1).equals(viewerApi("/api/v1/sites/con4/branch").path("limit.maxCalls"))
+                    && Integer.valueOf(2).equals(viewerApi("/api/v1/sites/con4/branch").path("limit.endpoints.size()")));
             // The config writer could not apply con/7003's decision: that phone is a problem.
             String decision = viewerApi("/api/v1/endpoints/con/7003/decisions").path("[0].decisionId");
             kafka.send(Topics.CONFIG_APPLIED, "con/7003", EventJson.toJson(new ConfigApplied(1,
@@ -115,9 +141,27 @@ class ConsoleBrowserTest {
                     "pjsip.conf not writable", now)));
             TestData.await("con/7003 apply failed", WAIT, () -> "FAILED".equals(
                     viewerApi("/api/v1/endpoints/con/7003/decisions").path("[0].appliedStatus")));
+            // con/7001's calls: two good G.711 calls and one Asterisk did not measure in the last hour, one 30 h ago.
+            List<CallQuality> calls = List.of(call("1.1", 4.3, 0.5, now.minus(50, ChronoUnit.MINUTES)),
+                    call("1.2", 4.1, 1.0, now.minus(20, ChronoUnit.MINUTES)), call("1.3", null, null,
+                            now.minus(5, ChronoUnit.MINUTES)), call("1.4", 4.0, 2.0, now.minus(30, ChronoUnit.HOURS)));
+            calls.forEach(q -> kafka.send(Topics.CALL_QUALITY, q.key(), EventJson.toJson(q)));
+            TestData.await("4 calls stored", WAIT, () -> viewerApi("/api/v1/endpoints/con/7001/calls").path("items.size()")
+                    .equals(4));
         }
         playwright = playwright();
         browser = chromium(playwright);
+    }
+
+    /** A 60 s ulaw call of con/7001 that ended at {@code at}; without a MOS, one Asterisk did not measure. */
+    private static CallQuality call(String uniqueId, Double mos, Double loss, Instant at) {
+        CallQuality.Summary summary = mos == null
+                ? new CallQuality.Summary(60_000, CallQuality.MediaPath.NOT_MEASURED, 0, null, null, null, null, null,
+                        null, null, null, 16)
+                : new CallQuality.Summary(60_000, CallQuality.MediaPath.RTCP, 6, 3000L, loss, loss, loss, 5.0, 8.0, 40.0,
+                        mos, 16);
+        return new CallQuality(1, CallQuality.Kind.SUMMARY, "con", "7001", uniqueId, uniqueId, "PJSIP/7001-00000001",
+                7, "ulaw", null, summary, at);
     }
 
     @AfterAll
@@ -152,10 +196,47 @@ class ConsoleBrowserTest {
             assertEquals("apply failed", page.locator("tr[data-key='con/7003'] .badge").innerText());
             assertEquals("150 kbit/s", page.locator("tr[data-key='con/7001'] td.num").first().innerText());
             assertEquals("10.231.7.2", page.locator("tr[data-key='con/7001'] td").nth(2).innerText());
+            assertEquals("4.20 (3)", page.locator("tr[data-key='con/7001'] td.calls").innerText(),
+                    "median MOS of the rated calls of the last 24 h, and how many calls");
+            assertEquals("—", page.locator("tr[data-key='con/7002'] td.calls").innerText());
             assertEquals("gsm", page.locator("tr[data-key='con/7003'] td.decided").innerText(),
                     "20 kbit/s: nothing fits, the leanest codec of the ceiling");
             assertTrue(page.locator("tr[data-key='con/7003'] td.status").innerText().startsWith("NO_CODEC_FITS"));
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("fleet.png")).setFullPage(true));
+        }
+    }
+
+    /**
+     * Site "branch" of con4: K = 1 (the policy default, nothing learned or configured), capacity 200 kbit/s measured
+     * through its phones; 200 × 0.8 = 160 kbit/s carries floor(160 ÷ 87.2) = 1 G.722/G.711 call of tier 109.0k.
+     */
+    @Test
+    void sitesShowInTheFleetThePhoneAndThePbxPage() {
+        try (BrowserContext context = login(browser, base, "viewer")) {
+            Page page = context.newPage();
+            page.navigate("/?pbx=con4");
+            assertEquals("branch", page.locator("tr[data-key='con4/7301'] td.site").innerText());
+            assertEquals("branch", page.locator("tr[data-key='con4/7302'] td.site").innerText());
+            page.navigate("/?q=branch");
+            assertEquals(List.of("con4/7301", "con4/7302"), keys(page), "the search finds a site's phones");
+            page.navigate("/?pbx=con");
+            assertEquals("—", page.locator("tr[data-key='con/7001'] td.site").innerText(), "a site of its own");
+
+            page.navigate("/phones/con4/7302");
+            assertEquals("branch: 2 phones share its uplink of 200 kbit/s, K = 1 concurrent calls (default), call limit 1",
+                    page.locator("#phone-site").innerText());
+            page.click("#phone-site a");
+            page.waitForURL("**/pbxs/con4#sites");
+            Locator row = page.locator("#site-table tr[data-site='branch'] td");
+            assertEquals(List.of("branch", "2", "1", "default", "200 kbit/s", "109.0k", "1"), row.allInnerTexts());
+            assertEquals(1, page.locator("#site-table tbody tr").count());
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("pbx-sites.png")).setFullPage(true));
+
+            page.navigate("/phones/con/7001");
+            assertEquals("none: the phone is a site of its own", page.locator("#phone-site").innerText());
+            page.navigate("/pbxs/con");
+            assertEquals("No site groups phones of this PBX: each is a site of its own.",
+                    page.locator("#site-table tbody td").innerText());
         }
     }
 
@@ -202,12 +283,20 @@ class ConsoleBrowserTest {
             assertEquals(2, page.locator("svg.chart line.threshold").count(), "high and medium; low always fits");
             assertEquals(2, page.locator("svg.chart polyline.estimate").count());
             assertEquals("109.0k", page.locator("svg.chart rect.tier-span").first().getAttribute("data-tier"));
+            assertEquals(3, page.locator("svg.chart circle.call").count(), "the 3 calls of the last 24 h");
+            assertEquals(1, page.locator("svg.chart circle.call.unrated").count());
+            assertEquals(2, page.locator("svg.chart rect.call-loss").count(), "the unmeasured call has no loss");
+            assertEquals("3", page.locator("#call-count").innerText());
+            assertEquals(3, page.locator("#calls tr.call").count());
+            assertTrue(page.locator("#calls tr.call").nth(1).innerText().contains("4.10"), "newest first");
+            assertEquals("median 4.20 of 3 calls", page.locator("#phone-call-mos").innerText());
             assertTrue(page.locator("#decisions tr.decision").first().innerText().contains("first decision"));
             assertEquals(0, page.locator("#pin-button").count(), "a viewer sees no actions");
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("phone.png")).setFullPage(true));
             page.click("a.range:text('7d')");
             page.waitForURL("**range=7d");
             assertEquals(22, page.locator("svg.chart .probe").count(), "and the one of 30 h ago");
+            assertEquals(4, page.locator("svg.chart circle.call").count(), "and the call of 30 h ago");
         }
     }
 
@@ -221,7 +310,27 @@ class ConsoleBrowserTest {
             assertEquals("1", high.nth(2).innerText(), "one MEASURED phone in 109.0k");
             assertEquals("1", page.locator("#tiers tr[data-tier='(none)'] td").nth(3).innerText(),
                     "one UNMEASURED phone without a tier");
+            assertEquals("3", page.locator("#call-total .calls").innerText(), "con/7001's 3 calls of the last 24 h");
+            assertEquals("0", page.locator("#call-total .bad").innerText());
+            assertEquals("2", page.locator("#call-total [data-band='4.03-4.34']").innerText(), "MOS 4.3 and 4.1");
+            assertEquals("0", page.locator("#call-total [data-band='4.34-4.50']").innerText());
+            assertTrue(page.locator("#transcodable").innerText().contains("assumed"), page.locator("#transcodable")
+                    .innerText());
+            assertEquals("none received", page.locator("#ami-capabilities").innerText());
+            assertTrue(page.locator("#ami-call").innerText().endsWith("(discovery, from Asterisk's RTCP events)"));
+            assertTrue(page.locator("#ami-applied").innerText().endsWith("Z (config writer, after Asterisk's reload)"),
+                    "con/7003's FAILED report: " + page.locator("#ami-applied").innerText());
+            assertTrue(page.locator("#probe-budget").innerText().startsWith("Reported by probe-service, not known to"
+                    + " the policy"));
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("pbx.png")).setFullPage(true));
+
+            page.navigate("/pbxs/con3");
+            assertEquals("alaw, g722, gsm, ulaw", page.locator("#transcodable .codecs").innerText());
+            assertTrue(page.locator("#transcodable .source").innerText().startsWith("— read by core show translation at "),
+                    page.locator("#transcodable .source").innerText());
+            assertTrue(page.locator("#ami-capabilities").innerText().endsWith(
+                    "(config-writer con3, core show translation over AMI)"));
+            assertEquals("No call ended in the last 24 h.", page.locator("#call-hours tbody td").innerText());
         }
     }
 
@@ -269,12 +378,79 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void adminEditsTheCeilingAndSeesTheDecision() {
+        try (BrowserContext context = login(browser, base, "admin")) {
+            Page phone = context.newPage();
+            phone.navigate("/phones/con3/7201");
+            assertTrue(phone.locator("#phone-ceiling").innerText().startsWith("ulaw, alaw, g722, gsm (FILE, "),
+                    phone.locator("#phone-ceiling").innerText());
+            assertEquals("ulaw, alaw, g722, gsm", phone.inputValue("#ceiling-codecs"));
+            List<String> questions = new ArrayList<>();
+            phone.onDialog(dialog -> {
+                questions.add(dialog.message());
+                dialog.accept();
+            });
+            phone.fill("#ceiling-codecs", "gsm");
+            phone.click("#ceiling-button");
+            phone.locator("#action-result .decision-result").waitFor();
+            assertEquals(List.of("Set the ceiling of con3/7201 to these codecs? Decisions never allow more; the policy"
+                    + " decides again now."), questions);
+            assertTrue(phone.locator("#action-result").innerText().startsWith("ceiling set to gsm:"),
+                    phone.locator("#action-result").innerText());
+            assertEquals("45.5k", phone.locator("#action-result .result-tier").innerText(),
+                    "200 kbit/s but only GSM allowed");
+            assertEquals("gsm", phone.locator("#action-result .result-codecs").innerText());
+
+            phone.navigate("/phones/con3/7201");
+            assertTrue(phone.locator("#phone-ceiling").innerText().startsWith("gsm (ADMIN by admin, "),
+                    phone.locator("#phone-ceiling").innerText());
+            assertEquals("45.5k", phone.locator("#phone-tier").innerText());
+            phone.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("phone-ceiling.png"))
+                    .setFullPage(true));
+        }
+        assertEquals(List.of("gsm"), viewerApi("/api/v1/endpoints/con3/7201/ceiling").path("codecs"));
+    }
+
+    @Test
+    void adminProbesNowThroughProbeServiceAndSeesItsRefusal() {
+        ProbeServiceStub.SEEN.clear();
+        try (BrowserContext context = login(browser, base, "admin")) {
+            Page phone = context.newPage();
+            phone.onDialog(dialog -> dialog.accept());
+            phone.navigate("/phones/con/7001");
+            assertEquals(0, phone.locator("#probe-absent").count());
+            phone.click("#probe-button");
+            phone.locator("#action-result .decision-result").waitFor();
+            assertTrue(phone.locator("#action-result").innerText().startsWith(
+                    "probe requested: probe-service made con/7001 due now;"), phone.locator("#action-result").innerText());
+            assertEquals("109.0k", phone.locator("#action-result .result-tier").innerText(), "the decision in force");
+            assertEquals(List.of(new ProbeServiceStub.Seen("POST", "/probes/endpoints/con/7001",
+                    "Basic YWRtaW46YWRtaW4=")), ProbeServiceStub.SEEN, "the admin's own credentials, sent on");
+
+            phone.navigate("/phones/con2/7101");
+            phone.click("#probe-button");
+            phone.locator("#action-result .error").waitFor();
+            assertEquals("Refused (502): probe-service answered 404: no endpoint con2/7101 is scheduled here",
+                    phone.locator("#action-result .error").innerText());
+        }
+        given().auth().preemptive().basic("viewer", "viewer").post("/console/actions/con/7001/probe").then()
+                .statusCode(403);
+        given().auth().preemptive().basic("admin", "admin").post("/console/actions/con/7001/probe").then()
+                .statusCode(403);
+        assertEquals(2, ProbeServiceStub.SEEN.size(), "refused posts never reach probe-service");
+    }
+
+    @Test
     void viewerHasNoActionsAndForgedPostsAreRefused() {
         try (BrowserContext context = login(browser, base, "viewer")) {
             Page page = context.newPage();
             page.navigate("/phones/con/7002");
             assertEquals(0, page.locator("#actions").count());
             assertEquals(0, page.locator("#pin-button").count());
+            assertEquals(0, page.locator("#ceiling-button").count());
+            assertEquals(0, page.locator("#probe-button").count());
+            assertTrue(page.locator("#phone-ceiling").innerText().startsWith("ulaw, alaw, g722, gsm (FILE"),
+                    "a viewer sees the ceiling");
             assertEquals(0, page.locator("meta[name='vbo-csrf']").count());
         }
         given().auth().preemptive().basic("viewer", "viewer").formParam("codecs", "gsm")
@@ -286,6 +462,12 @@ class ConsoleBrowserTest {
                 .post("/console/actions/con/7002/pin").then().statusCode(403);
         given().auth().preemptive().basic("admin", "admin").post("/console/actions/con/7002/redecide").then()
                 .statusCode(403);
+        given().auth().preemptive().basic("viewer", "viewer").formParam("codecs", "gsm")
+                .post("/console/actions/con/7002/ceiling").then().statusCode(403);
+        given().auth().preemptive().basic("admin", "admin").formParam("codecs", "gsm")
+                .post("/console/actions/con/7002/ceiling").then().statusCode(403);
+        assertEquals(List.of("ulaw", "alaw", "g722", "gsm"), viewerApi("/api/v1/endpoints/con/7002/ceiling")
+                .path("codecs"), "the ceiling was not changed");
         assertEquals("45.5k", viewerApi("/api/v1/endpoints/con/7002").path("tier"), "nothing was pinned");
         given().get("/").then().statusCode(401);
     }

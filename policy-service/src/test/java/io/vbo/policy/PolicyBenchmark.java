@@ -1,16 +1,18 @@
 package io.vbo.policy;
 
-import io.vbo.testkit.Processes;
+import io.vbo.events.CallQuality;
+import io.vbo.events.EndpointCeiling;
 import io.vbo.events.EventJson;
 import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.ProbeResult.Protocol;
 import io.vbo.events.Topics;
-import io.vbo.testkit.Database;
-import io.vbo.testkit.FreePorts;
-import io.vbo.testkit.KafkaBroker;
-import io.vbo.testkit.ProjectRoot;
+import io.vbo.lab.Database;
+import io.vbo.lab.FreePorts;
+import io.vbo.lab.KafkaBroker;
+import io.vbo.lab.Processes;
+import io.vbo.lab.ProjectRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +60,10 @@ import org.junit.jupiter.api.Test;
  * </pre>
  * Sizes: -Dbench.results=400000 -Dbench.endpoints=2000 -Dbench.history=10000000 -Dbench.queries=1000.
  * Results are printed and written to policy-service/target/benchmark.md.
+ *
+ * <p>{@link #callQualityIngest} (issue 11, {@code -Dtest=PolicyBenchmark#callQualityIngest}): call-quality messages
+ * per second from {@code vbo.call-quality} to stored and folded into the endpoints; size -Dbench.calls.events=400000.
+ * Written to policy-service/target/benchmark-calls.md.
  */
 class PolicyBenchmark {
     private static final int RESULTS = Integer.getInteger("bench.results", 400_000);
@@ -65,6 +71,11 @@ class PolicyBenchmark {
     private static final int HISTORY = Integer.getInteger("bench.history", 10_000_000);
     private static final int HISTORY_ENDPOINTS = 1_000;
     private static final int QUERIES = Integer.getInteger("bench.queries", 1_000);
+    /** The packaged jar runs the prod profile, which refuses the shipped passwords. */
+    private static final String VIEWER_PASSWORD = "bench-viewer-" + UUID.randomUUID();
+    private static final int CALL_EVENTS = Integer.getInteger("bench.calls.events", 400_000);
+    /** RTCP reports per call: one every 5 s each way over 30 s. */
+    private static final int REPORTS_PER_CALL = 12;
 
     private final StringBuilder report = new StringBuilder();
 
@@ -93,9 +104,119 @@ class PolicyBenchmark {
                 Processes.stop(app.toHandle(), Duration.ofSeconds(30));
             }
         }
-        Path out = ProjectRoot.get().resolve("policy-service/target/benchmark.md");
+        write("benchmark.md");
+    }
+
+    private void write(String file) throws IOException {
+        Path out = ProjectRoot.get().resolve("policy-service/target/" + file);
         Files.writeString(out, report.toString());
         System.out.println("[bench] written to " + out);
+    }
+
+    /**
+     * 2,000 endpoints get a ceiling and two TCP results (so their calls fold into decided states); then
+     * {@code CALL_EVENTS} call-quality messages: per call 12 RTCP samples and one summary, 1 call in 10 with 8 % loss
+     * (bad: some endpoints are downgraded on the way). All on the topics before the service starts.
+     */
+    @Test
+    void callQualityIngest() throws Exception {
+        Path jar = ProjectRoot.get().resolve("policy-service/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("package the service first: ./mvnw -q -B -pl policy-service package -DskipTests");
+        }
+        try (Database db = Database.start(); KafkaBroker broker = KafkaBroker.start()) {
+            say("machine: %d cores, %s", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            fillCalls(broker.bootstrapServers());
+            Process app = startService(jar, db, broker.bootstrapServers(), FreePorts.next());
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                long first = 0;
+                while (true) {
+                    long stored = count(c, "select count(*) from pg_tables where tablename = 'call_summary'") == 0 ? 0
+                            : count(c, "select (select count(*) from call_sample) + (select count(*) from call_summary)");
+                    long now = System.nanoTime();
+                    if (stored > 0 && first == 0) {
+                        first = now;
+                    }
+                    if (stored >= CALL_EVENTS) {
+                        double seconds = (now - first) / 1e9;
+                        say("call-quality ingest: %,d messages (%,d samples, %,d calls) stored in %.1f s after the first "
+                                + "row → **%,.0f messages/s**; %,d bad calls, %,d decisions for %,d endpoints",
+                                CALL_EVENTS, count(c, "select count(*) from call_sample"),
+                                count(c, "select count(*) from call_summary"), seconds, CALL_EVENTS / seconds,
+                                count(c, "select count(*) from call_summary where verdict = 'BAD'"),
+                                count(c, "select count(*) from decision"), ENDPOINTS);
+                        break;
+                    }
+                    if (now > deadline) {
+                        throw new AssertionError("only " + stored + " of " + CALL_EVENTS + " stored after 10 minutes");
+                    }
+                    Thread.sleep(100);
+                }
+            } finally {
+                Processes.stop(app.toHandle(), Duration.ofSeconds(30));
+            }
+        }
+        write("benchmark-calls.md");
+    }
+
+    private void fillCalls(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(Topics.PROBE_RESULTS, 3, (short) 1),
+                    new NewTopic(Topics.CALL_QUALITY, 3, (short) 1), new NewTopic(Topics.ENDPOINT_CEILINGS, 3, (short) 1)))
+                    .all().get();
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        Instant t = Instant.now().minus(Duration.ofHours(6));
+        long start = System.nanoTime();
+        int calls = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int e = 0; e < ENDPOINTS; e++) {
+                String pbx = "bench" + (e % 10);
+                EndpointCeiling ceiling = new EndpointCeiling(1, pbx, "ep" + e, List.of("ulaw", "alaw", "g722", "gsm"),
+                        EndpointCeiling.Source.FILE, t);
+                producer.send(new ProducerRecord<>(Topics.ENDPOINT_CEILINGS, ceiling.key(), EventJson.toJson(ceiling)));
+                for (Direction d : Direction.values()) {
+                    ProbeResult r = new ProbeResult(1, UUID.randomUUID(), pbx, "ep" + e, "10.231.9." + (e % 250 + 1), d,
+                            Protocol.TCP, 2_000_000L, 0, null, null, 20_000L, 3050, Outcome.OK, null, t);
+                    producer.send(new ProducerRecord<>(Topics.PROBE_RESULTS, r.key(), EventJson.toJson(r)));
+                }
+            }
+            int sent = 0;
+            while (sent < CALL_EVENTS) {
+                int e = calls % ENDPOINTS;
+                String pbx = "bench" + (e % 10);
+                String uniqueId = (1_796_000_000L + calls) + "." + e;
+                String channel = "PJSIP/ep" + e + "-" + String.format(Locale.ROOT, "%08x", calls);
+                boolean lossy = calls % 10 == 9;
+                Instant begin = t.plusMillis(calls * 10L);
+                int reports = Math.min(REPORTS_PER_CALL, CALL_EVENTS - sent - 1);
+                for (int i = 0; i < reports; i++) {
+                    CallQuality sample = new CallQuality(1, CallQuality.Kind.SAMPLE, pbx, "ep" + e, uniqueId, uniqueId,
+                            channel, i + 1, "ulaw", new CallQuality.Sample(i % 2 == 0 ? CallQuality.Direction.RECEIVED
+                                    : CallQuality.Direction.SENT, lossy ? 20 : 0, lossy ? 20L * i : 0, 20_000 + 250L * i,
+                                    i % 2 == 0 ? 250L * i : null, lossy ? 320 : 16, lossy ? 40.0 : 2.0,
+                                    i % 2 == 0 ? (lossy ? 150.0 : 20.0) : null, null),
+                            null, begin.plusSeconds(5L * (i / 2 + 1)));
+                    producer.send(new ProducerRecord<>(Topics.CALL_QUALITY, sample.key(), EventJson.toJson(sample)));
+                }
+                CallQuality summary = new CallQuality(1, CallQuality.Kind.SUMMARY, pbx, "ep" + e, uniqueId, uniqueId,
+                        channel, reports + 1, "ulaw", null, new CallQuality.Summary(30_000, CallQuality.MediaPath.RTCP,
+                                Math.max(1, reports), 3000L, lossy ? 8.0 : 0.2, lossy ? 8.0 : 0.2, lossy ? 8.0 : 0.2,
+                                lossy ? 40.0 : 2.0, lossy ? 45.0 : 3.0, lossy ? 150.0 : 20.0, lossy ? 3.559 : 4.394, 16),
+                        begin.plusSeconds(31));
+                producer.send(new ProducerRecord<>(Topics.CALL_QUALITY, summary.key(), EventJson.toJson(summary)));
+                sent += reports + 1;
+                calls++;
+            }
+            producer.flush();
+        }
+        say("filled %s with %,d messages (%,d calls of %d RTCP samples + 1 summary) for %,d endpoints in %.1f s",
+                Topics.CALL_QUALITY, CALL_EVENTS, calls, REPORTS_PER_CALL, ENDPOINTS, (System.nanoTime() - start) / 1e9);
     }
 
     private void fill(String bootstrap) throws Exception {
@@ -138,6 +259,8 @@ class PolicyBenchmark {
         env.put("VBO_DB_PASSWORD", db.password());
         env.put("VBO_KAFKA_BOOTSTRAP", bootstrap);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("VBO_POLICY_VIEWER_PASSWORD", VIEWER_PASSWORD);
+        env.put("VBO_POLICY_ADMIN_PASSWORD", "bench-admin-" + UUID.randomUUID());
         env.put("QUARKUS_LOG_CATEGORY__IO_VBO_POLICY_SERVICE_DECISIONPUBLISHER__LEVEL", "WARN");
         env.put("QUARKUS_LOG_CATEGORY__IO_VBO_POLICY_LISTENER__LEVEL", "DEBUG");
         say("service log: %s", log);
@@ -215,7 +338,7 @@ class PolicyBenchmark {
 
     private void measureHistory(Connection c, int port) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String auth = "Basic " + Base64.getEncoder().encodeToString("viewer:viewer".getBytes(StandardCharsets.UTF_8));
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("viewer:" + VIEWER_PASSWORD).getBytes(StandardCharsets.UTF_8));
         Random random = new Random(7);
         Instant base = Instant.parse("2026-08-01T00:00:00Z");
         int perEndpoint = HISTORY / HISTORY_ENDPOINTS;

@@ -289,7 +289,7 @@ class PolicyCeilingTest {
 
     private static Cli cli(Map<String, String> env, String... args) {
         List<String> command = new java.util.ArrayList<>(
-                List.of(io.vbo.testkit.ProjectRoot.get().resolve("bin/vbo-ceiling").toString()));
+                List.of(io.vbo.lab.ProjectRoot.get().resolve("bin/vbo-ceiling").toString()));
         command.addAll(List.of(args));
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -1,7 +1,9 @@
 package io.vbo.policy;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
@@ -43,6 +45,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 class PolicyKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String DEAD_REASON = "$: the database refused it "
+            + "(SQLState 22021: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00)";
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -129,6 +133,42 @@ class PolicyKafkaTest {
     }
 
     @Test
+    void anOperatorsTcpFigureOnALadderPhoneIsInTheHistoryButTheLadderKeepsDeciding() {
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (KafkaTestClient.Reader decisions = kafka.reader(Topics.CODEC_DECISIONS)) {
+            ceiling("2008", "ulaw", "alaw", "g722", "gsm");
+            // The ladder carried GSM each way (45.5k), then an operator's TCP probe read the thin link low.
+            send(TestData.ladder("kt", "2008", Direction.DOWNLINK, 3, t));
+            send(TestData.ladder("kt", "2008", Direction.UPLINK, 3, t.plusSeconds(20)));
+            List<ConsumerRecord<String, String>> out = decisions.await(1, r -> "kt/2008".equals(r.key()), WAIT);
+            assertEquals("45.5k", EventJson.fromJson(out.get(0).value(), CodecDecision.class).tier());
+            send(TestData.ok("kt", "2008", Direction.DOWNLINK, 30_000, t.plusSeconds(40)));
+            send(TestData.ok("kt", "2008", Direction.UPLINK, 30_000, t.plusSeconds(44)));
+            TestData.await("4 rows for kt/2008", WAIT, () -> measurements("2008") == 4);
+
+            assertEquals(2, rows("select count(*) from measurement where pbx_id = 'kt' and endpoint = '2008' "
+                    + "and protocol = 'TCP' and bits_per_second = 30000"), "the TCP figures are in the history");
+            assertEquals(1, decisions.drain(Duration.ofSeconds(2)).stream().filter(r -> "kt/2008".equals(r.key()))
+                    .count(), "30 kbit/s by TCP fits no codec, but it does not decide: no second decision");
+            assertEquals(1, rows("select count(*) from endpoint_state where pbx_id = 'kt' and endpoint = '2008' and "
+                    + "tier = '45.5k' and estimate_bps = 45500 and downlink_kind = 'LADDER_THEN_TCP' "
+                    + "and uplink_kind = 'LADDER_THEN_TCP'"), "the kinds are saved with the state");
+
+            // The history shows why the ladder decided: every step, GSM the highest that passed, G.726 failing.
+            io.restassured.response.Response page = given().auth().preemptive().basic("viewer", "viewer")
+                    .queryParam("from", t.minusSeconds(1).toString()).queryParam("to", t.plusSeconds(60).toString())
+                    .get("/api/v1/endpoints/kt/2008/measurements");
+            page.then().statusCode(200);
+            assertEquals(List.of("LADDER", "LADDER", "TCP", "TCP"), page.path("items.protocol"));
+            assertEquals(List.of("ilbc", "g729", "gsm", "g726"), page.path("items[0].ladder.steps.codecs.flatten()"));
+            assertEquals(List.of(true, true, true, false), page.path("items[0].ladder.steps.passed"));
+            assertEquals(29_200, (Integer) page.path("items[0].ladder.passedBps"));
+            assertEquals(1, (Integer) page.path("items[0].ladder.calls"));
+            assertNull(page.path("items[2].ladder"), "TCP has no steps");
+        }
+    }
+
+    @Test
     void aRedeliveredProbeIdIsStoredOnce() {
         ProbeResult result = TestData.ok("kt", "2002", Direction.DOWNLINK, 50_000, Instant.now());
         ProbeResult marker = TestData.ok("kt", "2002", Direction.UPLINK, 50_000, Instant.now().plusSeconds(1));
@@ -160,6 +200,32 @@ class PolicyKafkaTest {
             assertTrue(KafkaTestClient.header(dead.get(1), "dead-letter-reason").startsWith("address:"),
                     KafkaTestClient.header(dead.get(1), "dead-letter-reason"));
             assertEquals(Topics.PROBE_RESULTS, KafkaTestClient.header(dead.get(1), "dead-letter-topic"));
+        }
+    }
+
+    @Test
+    void aResultTheDatabaseRefusesIsDeadLetteredWithTheReasonAndTheOthersAreStored() {
+        double refusedBefore = registry.counter("vbo.policy.results.refused").count();
+        try (KafkaTestClient.Reader deadLetters = kafka.reader(Topics.DEAD_LETTER)) {
+            // The contract takes any error text up to 4096 characters; a PostgreSQL text value cannot hold U+0000,
+            // so this one passes the contract and only the database refuses it.
+            ProbeResult refused = new ProbeResult(1, UUID.randomUUID(), "kt", "2005", "10.231.7.2", Direction.DOWNLINK,
+                    ProbeResult.Protocol.TCP, null, null, null, null, null, 5000, ProbeResult.Outcome.ERROR,
+                    "iperf3: \u0000 in its output", Instant.now());
+            send(refused);
+            for (int i = 1; i <= 30; i++) {
+                send(TestData.ok("kt", "2005", i % 2 == 0 ? Direction.DOWNLINK : Direction.UPLINK, 90_000 + i,
+                        Instant.now().plusSeconds(i)));
+            }
+            TestData.await("the 30 valid results stored", WAIT, () -> measurements("2005") == 30);
+            List<ConsumerRecord<String, String>> dead = deadLetters.await(1, r -> "kt/2005".equals(r.key()), WAIT);
+            assertEquals(refused.probeId(), EventJson.fromJson(dead.get(0).value(), ProbeResult.class).probeId());
+            assertEquals(DEAD_REASON, KafkaTestClient.header(dead.get(0), "dead-letter-reason"));
+            assertEquals(Topics.PROBE_RESULTS, KafkaTestClient.header(dead.get(0), "dead-letter-topic"));
+            assertEquals(1, deadLetters.drain(Duration.ofSeconds(2)).stream().filter(r -> "kt/2005".equals(r.key()))
+                    .count(), "dead-lettered once");
+            assertEquals(0, rows("select count(*) from measurement where probe_id = ?", refused.probeId()));
+            assertEquals(refusedBefore + 1, registry.counter("vbo.policy.results.refused").count());
         }
     }
 

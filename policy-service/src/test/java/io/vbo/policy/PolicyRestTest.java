@@ -8,11 +8,13 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.vbo.events.CodecDecision;
@@ -29,6 +31,8 @@ import io.vbo.testkit.KafkaBrokerResource;
 import io.vbo.testkit.KafkaTestClient;
 import io.vbo.testkit.PostgresResource;
 import jakarta.inject.Inject;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,6 +41,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +96,20 @@ class PolicyRestTest {
         assertEquals(31, ingest.ingest(results).stored());
     }
 
+    /** Without vbo.console.probe-service-url the console offers no "probe now", says why, and refuses the action. */
+    @Test
+    void consoleWithoutProbeServiceOffersNoProbeNow() {
+        String page = admin().get("/phones/rt/3001").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("<span class=\"hint\" id=\"probe-absent\">Probe now is not offered: no probe-service is"
+                + " configured (vbo.console.probe-service-url, docs/configuration.md).</span>"), page);
+        assertFalse(page.contains("id=\"probe-button\""));
+        Matcher token = Pattern.compile("name=\"vbo-csrf\" content=\"([^\"]+)\"")
+                .matcher(page);
+        assertTrue(token.find());
+        admin().header("X-VBO-CSRF", token.group(1)).post("/console/actions/rt/3001/probe").then().statusCode(409)
+                .body("detail", equalTo("probe now is not available: vbo.console.probe-service-url is not set"));
+    }
+
     @Test
     void readsNeedCredentialsAndPinsNeedAdmin() {
         given().get("/api/v1/endpoints").then().statusCode(401);
@@ -135,7 +155,9 @@ class PolicyRestTest {
                 .body("excluded.codec", equalTo(List.of("opus", "g729")))
                 .body("excluded.cause", equalTo(List.of("NOT_TRANSCODABLE", "NOT_TRANSCODABLE")))
                 .body("estimateBps", equalTo(142100)).body("downlinkBps", equalTo(142200)).body("uplinkBps", equalTo(142100)).body("lastOutcome", equalTo("TIMEOUT"))
-                .body("consecutiveFailures", equalTo(1));
+                .body("consecutiveFailures", equalTo(1))
+                // In no site: a site of its own.
+                .body("site", nullValue());
     }
 
     @Test
@@ -180,6 +202,23 @@ class PolicyRestTest {
     }
 
     @Test
+    void csvCellsThatStartLikeAFormulaAreNeutralised() {
+        List<String> errors = List.of("=1+2", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd", "plain, \"quoted\"");
+        List<ProbeResult> results = new ArrayList<>();
+        for (int i = 0; i < errors.size(); i++) {
+            ProbeResult r = TestData.failed("rc", "3005", ProbeResult.Outcome.ERROR, T0.plusSeconds(i));
+            results.add(new ProbeResult(1, r.probeId(), r.pbxId(), r.endpoint(), r.address(), r.direction(),
+                    r.protocol(), null, null, null, null, null, 5000, r.outcome(), errors.get(i), r.startedAt()));
+        }
+        assertEquals(7, ingest.ingest(results).stored());
+        String csv = viewer().accept("text/csv").get("/api/v1/endpoints/rc/3005/measurements").asString();
+        List<String> cells = List.of(csv.split("\n", -1)).stream().skip(1).filter(l -> !l.isEmpty())
+                .map(l -> l.substring(l.indexOf(",10.231.7.2,") + ",10.231.7.2,".length())).toList();
+        assertEquals(List.of("\"'=1+2\"", "\"'+1\"", "\"'-1\"", "\"'@SUM(A1)\"", "\"'\tcmd\"", "\"'\rcmd\"",
+                "\"plain, \"\"quoted\"\"\""), cells, csv);
+    }
+
+    @Test
     void badParametersAndUnknownEndpointsAreProblems() {
         viewer().get("/api/v1/endpoints/rt/9999").then().statusCode(404)
                 .contentType("application/problem+json").body("status", equalTo(404))
@@ -207,6 +246,93 @@ class PolicyRestTest {
                 .then().statusCode(400).contentType("application/problem+json");
         admin().contentType("application/json").body(Map.of("codecs", List.of("g729")))
                 .put("/api/v1/endpoints/rt/9999/pin").then().statusCode(404);
+    }
+
+    private static final String RANGE = "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z, got ";
+
+    @Test
+    void instantsAndBucketsOutsideTheStoredRangeAreProblems() {
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?from=-1000000-01-01T00:00:00Z").then().statusCode(400)
+                .contentType("application/problem+json").body("type", equalTo("urn:vbo:problem:bad-request"))
+                .body("detail", equalTo("from: " + RANGE + "-1000000-01-01T00:00:00Z"));
+        viewer().queryParam("to", "+999999-01-01T00:00:00Z").get("/api/v1/endpoints/rt/3001/measurements").then()
+                .statusCode(400)
+                .contentType("application/problem+json").body("detail", equalTo("to: " + RANGE + "+999999-01-01T00:00:00Z"));
+        String cursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "-1000000-01-01T00:00:00Z|3f2a1c7e-0000-4000-8000-000000000001".getBytes(StandardCharsets.UTF_8));
+        viewer().get("/api/v1/endpoints/rt/3001/measurements?cursor=" + cursor).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("cursor: " + RANGE + "-1000000-01-01T00:00:00Z"));
+        viewer().get("/api/v1/pbxs/rt/summary?from=-1000000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&bucket=P36500000D")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("from: " + RANGE + "-1000000-01-01T00:00:00Z"));
+        viewer().get("/api/v1/pbxs/rt/summary?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&bucket=P36500000D")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("bucket: must be between PT1S and P366D, got P36500000D"));
+    }
+
+    @Test
+    void malformedAndOversizedRequestsAreProblems() throws Exception {
+        admin().contentType("application/json").body("{\"codecs\":\"ulaw\"}").put("/api/v1/endpoints/rt/3001/ceiling")
+                .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400))
+                .body("detail", equalTo("request body: field 'codecs' has a value of the wrong type or shape"));
+        String deep = "{\"note\":" + "[".repeat(2_000) + "]".repeat(2_000) + ",\"codecs\":[\"ulaw\"]}";
+        admin().contentType("application/json").body(deep).put("/api/v1/endpoints/rt/3001/ceiling").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("request body is JSON with nested or sized beyond the limits of the API"));
+        viewer().get("/api/v1/endpoints/" + "x".repeat(5_000)).then().statusCode(414)
+                .contentType("application/problem+json").body("type", equalTo("urn:vbo:problem:request-uri-too-long"));
+        // A request declaring a 10 MB body: refused with a problem before any of the body is read.
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            String credentials = java.util.Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(("PUT /api/v1/endpoints/rt/3001/ceiling HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Basic " + credentials + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 10485761\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // Status line and headers, then exactly Content-Length bytes: the server need not close the connection.
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            String headers = head.toString();
+            assertTrue(headers.startsWith("HTTP/1.1 413 "), headers);
+            assertTrue(headers.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"),
+                    headers);
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)")
+                    .matcher(headers);
+            assertTrue(length.find(), headers);
+            byte[] body = new byte[Integer.parseInt(length.group(1))];
+            in.readFully(body);
+            assertEquals("the request body has 10485761 bytes; at most 10485760 are accepted",
+                    io.restassured.path.json.JsonPath.from(new String(body, StandardCharsets.UTF_8)).getString("detail"));
+        }
+    }
+
+    @Test
+    void everyStatusOfTheResourcesIsInTheOpenApiDocument() {
+        Response openapi = given().queryParam("format", "json").get("/q/openapi");
+        openapi.then().statusCode(200);
+        io.restassured.path.json.JsonPath doc = openapi.jsonPath();
+        assertEquals(Set.of("200", "400", "401", "403", "404"),
+                doc.getMap("paths.'/api/v1/endpoints/{pbxId}/{endpoint}/pin'.put.responses").keySet());
+        assertEquals(Set.of("200", "204", "400", "401", "403", "404"),
+                doc.getMap("paths.'/api/v1/endpoints/{pbxId}/{endpoint}/pin'.delete.responses").keySet());
+        // 403 on reads too: Quarkus adds it to every role-restricted operation (a user without a role gets it).
+        assertEquals(Set.of("200", "400", "401", "403", "404"),
+                doc.getMap("paths.'/api/v1/endpoints/{pbxId}/{endpoint}/measurements'.get.responses").keySet());
+        assertEquals(Set.of("200", "400", "401", "403", "404"),
+                doc.getMap("paths.'/api/v1/pbxs/{pbxId}/summary'.get.responses").keySet());
+        assertEquals(Set.of("200", "400", "401", "403", "404", "409"),
+                doc.getMap("paths.'/api/v1/endpoints/{pbxId}/{endpoint}/decisions'.post.responses").keySet());
+        assertEquals(Set.of("200", "400", "401", "403", "404"),
+                doc.getMap("paths.'/console/actions/{pbxId}/{endpoint}/unpin'.post.responses").keySet());
+        assertEquals(Set.of("200", "401", "403"), doc.getMap("paths.'/api/v1/sites'.get.responses").keySet());
+        assertEquals(Set.of("200", "400", "401", "403", "404"),
+                doc.getMap("paths.'/api/v1/sites/{pbxId}/{site}'.get.responses").keySet());
+        assertEquals(Set.of("site", "members", "concurrentCalls", "concurrentSource", "capacityBps", "maxCalls"),
+                doc.getMap("components.schemas.EndpointSiteView.properties").keySet());
+        assertTrue(doc.getMap("components.schemas.EndpointView.properties").containsKey("site"));
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.vbo.probe;
 
 import static io.restassured.RestAssured.given;
+import static io.vbo.probe.LabEvents.observed;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,8 +19,8 @@ import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.Topics;
 import io.vbo.testkit.KafkaBrokerResource;
 import io.vbo.testkit.KafkaTestClient;
-import io.vbo.testkit.netns.NetnsLab;
-import io.vbo.testkit.netns.Phone;
+import io.vbo.lab.netns.NetnsLab;
+import io.vbo.lab.netns.Phone;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,9 +53,11 @@ class ProbeServiceTest {
     @BeforeAll
     static void phones() {
         lab = NetnsLab.open();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 7; i++) {
             lab.addPhone(2_000_000, 1_000_000);
         }
+        // phone8: slow both ways, so a probe of it runs long enough to be caught mid-run.
+        lab.addPhone(200_000, 200_000);
     }
 
     @AfterAll
@@ -160,6 +164,62 @@ class ProbeServiceTest {
     }
 
     @Test
+    void aCallStartingOnADuePhoneKeepsItsProbeFromStarting() {
+        Phone busyLink = lab.phone("phone7");
+        Phone waiting = lab.phone("phone1");
+        // 6001 takes the PBX's only slot, so 6002 is due but waiting when its call starts.
+        publish(observed("site-due", "6001", busyLink, ContactStatus.REACHABLE, 0));
+        LabEvents.awaitClient(busyLink, WAIT);
+        publish(observed("site-due", "6002", waiting, ContactStatus.REACHABLE, 0));
+        publish(observed("site-due", "6002", waiting, ContactStatus.REACHABLE, 1));
+
+        ProbeResult deferred = await("site-due", "6002", 1, r -> true).get(0);
+        assertEquals(Outcome.DEFERRED_ACTIVE_CALL, deferred.outcome());
+        assertEquals("1 active call(s)", deferred.error());
+        assertEquals(0, deferred.durationMs());
+        // The slot is free again once 6001 is done; 6002 still must not start while its call lasts.
+        await("site-due", "6001", 2, r -> r.outcome() == Outcome.OK);
+        List<String> during = results.drain(Duration.ofSeconds(4)).stream().filter(r -> r.key().equals("site-due/6002"))
+                .map(r -> EventJson.fromJson(r.value(), ProbeResult.class).outcome().name()).toList();
+        assertEquals(List.of("DEFERRED_ACTIVE_CALL"), during);
+        assertTrue(LabEvents.client(waiting).isEmpty(), "no iperf3 may run against a phone in a call");
+
+        Instant callEnded = Instant.now();
+        publish(observed("site-due", "6002", waiting, ContactStatus.REACHABLE, 0));
+        List<ProbeResult> after = await("site-due", "6002", 2, r -> r.outcome() == Outcome.OK);
+        assertTrue(after.stream().allMatch(r -> !r.startedAt().isBefore(callEnded)), after.toString());
+    }
+
+    @Test
+    void aCallStartingDuringAProbeStopsItAndNothingHalfMeasuredIsPublished() throws Exception {
+        Phone slow = lab.phone("phone8");
+        publish(observed("site-stop", "6101", slow, ContactStatus.REACHABLE, 0));
+        ProcessHandle iperf3 = LabEvents.awaitClient(slow, WAIT);
+        Instant callStarted = Instant.now();
+        publish(observed("site-stop", "6101", slow, ContactStatus.REACHABLE, 1));
+
+        iperf3.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ProbeResult stopped = await("site-stop", "6101", 1, r -> true).get(0);
+        assertEquals(Outcome.DEFERRED_ACTIVE_CALL, stopped.outcome(), stopped.toString());
+        assertEquals("stopped: 1 active call(s)", stopped.error());
+        assertEquals(Direction.DOWNLINK, stopped.direction());
+        assertNull(stopped.bitsPerSecond());
+        assertTrue(stopped.startedAt().isBefore(callStarted), "the result is the run that was stopped: " + stopped);
+        assertTrue(stopped.durationMs() < 3000, "a 3 s test, stopped before its end: " + stopped.durationMs());
+
+        List<String> during = results.drain(Duration.ofSeconds(4)).stream().filter(r -> r.key().equals("site-stop/6101"))
+                .map(r -> EventJson.fromJson(r.value(), ProbeResult.class).outcome().name()).toList();
+        assertEquals(List.of("DEFERRED_ACTIVE_CALL"), during, "one result for the stopped run, no OK, no uplink run");
+        assertTrue(LabEvents.client(slow).isEmpty(), "nothing runs against the phone during its call");
+
+        // The stopped client told the phone's server the test is over: the next probe is not refused as busy.
+        publish(observed("site-stop", "6101", slow, ContactStatus.REACHABLE, 0));
+        await("site-stop", "6101", 2, r -> r.outcome() == Outcome.OK);
+        assertTrue(results.drain(Duration.ZERO).stream().filter(r -> r.key().equals("site-stop/6101"))
+                .noneMatch(r -> r.value().contains("SERVER_BUSY")));
+    }
+
+    @Test
     void oneProbeAtATimePerPbxAndNeverAnUnreachableContact() {
         // Sent first: if unreachable contacts were probed, this one would start before the others.
         publish(observed("site-serial", "4000", lab.phone("phone6"), ContactStatus.UNREACHABLE, 0));
@@ -191,14 +251,56 @@ class ProbeServiceTest {
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'iperf3' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'iperf3' }.data.version", org.hamcrest.Matchers.startsWith("iperf 3."))
-                .body("checks.find { it.name.contains('Kafka') }.status", equalTo("UP"));
+                .body("checks.find { it.name.contains('Reactive Messaging') }.status", equalTo("UP"))
+                .body("checks.find { it.name.contains('Reactive Messaging') }.data.endpoints", equalTo("[OK]"))
+                .body("checks.find { it.name.contains('Reactive Messaging') }.data.'probe-results'", equalTo("[OK]"));
+    }
+
+    @Test
+    void theOpenApiDocumentsEveryStatusAndTheProblemBodies() {
+        String problem = "#/components/schemas/Problem";
+        var api = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        String list = "paths.'/probes/endpoints'.get.responses";
+        String probe = "paths.'/probes/endpoints/{pbxId}/{endpoint}'.post.responses";
+        assertEquals(Set.of("200", "401", "403", "414", "500"), api.getMap(list).keySet());
+        assertEquals(Set.of("202", "400", "401", "403", "404", "413", "414", "500"), api.getMap(probe).keySet());
+        for (String status : List.of("414", "500")) {
+            assertEquals(problem, api.getString(list + ".'" + status + "'.content.'application/problem+json'.schema.$ref"));
+        }
+        for (String status : List.of("400", "404", "413", "414", "500")) {
+            assertEquals(problem, api.getString(probe + ".'" + status + "'.content.'application/problem+json'.schema.$ref"),
+                    status);
+        }
+        assertNull(api.get(probe + ".'401'.content"), "401 is the security layer's bare challenge");
+        assertEquals(Set.of("type", "title", "status", "detail"),
+                api.getMap("components.schemas.Problem.properties").keySet());
+
+        // What the document promises is what the service answers.
+        given().get("/probes/endpoints").then().statusCode(401)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("basic")).body(equalTo(""));
+        viewer().post("/probes/endpoints/site-c/7777").then().statusCode(403).body(equalTo(""));
     }
 
     @Test
     void anOperatorCanAskForAProbeOfAKnownEndpointOnly() {
         admin().when().post("/probes/endpoints/site-c/7777").then().statusCode(404)
-                .contentType("application/problem+json");
-        admin().when().post("/probes/endpoints/site-c/bad;name").then().statusCode(400);
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:vbo:problem:not-found"))
+                .body("detail", equalTo("no endpoint site-c/7777 is scheduled here"));
+        admin().when().post("/probes/endpoints/site-c/bad;name").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("pbxId or endpoint is not a valid name"));
+    }
+
+    @Test
+    void errorsOutsideTheResourcesAreProblemBodiesToo() {
+        viewer().when().get("/probes/" + "x".repeat(5_000)).then().statusCode(414)
+                .contentType("application/problem+json").body("status", equalTo(414));
+        viewer().when().get("/probes/nothing-here").then().statusCode(404)
+                .contentType("application/problem+json").body("type", equalTo("urn:vbo:problem:not-found"));
+        admin().contentType("application/json").body("{" + "\"a\":\"" + "x".repeat(11 * 1024 * 1024) + "\"}")
+                .when().post("/probes/endpoints/site-c/7001").then().statusCode(413)
+                .contentType("application/problem+json").body("status", equalTo(413));
     }
 
     @Test
@@ -278,13 +380,4 @@ class ProbeServiceTest {
                 });
     }
 
-    private static EndpointObserved observed(String pbx, String endpoint, Phone phone, ContactStatus status, int calls) {
-        return observed(pbx, endpoint, phone.address(), status, calls);
-    }
-
-    private static EndpointObserved observed(String pbx, String endpoint, String address, ContactStatus status, int calls) {
-        return new EndpointObserved(EndpointObserved.SCHEMA, pbx, endpoint, endpoint,
-                "sip:" + endpoint + "@[" + address + "]:5060", address, 5060, "udp", status, 1500L, "netns-phone", calls,
-                Instant.now());
-    }
 }

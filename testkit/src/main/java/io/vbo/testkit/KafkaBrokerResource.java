@@ -1,6 +1,7 @@
 package io.vbo.testkit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vbo.lab.KafkaBroker;
 import java.util.Map;
 
 /**

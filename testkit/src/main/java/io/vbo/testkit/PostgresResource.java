@@ -1,6 +1,7 @@
 package io.vbo.testkit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vbo.lab.Database;
 import java.util.Map;
 
 /** {@code @QuarkusTestResource(PostgresResource.class)}: a real PostgreSQL (see {@link Database}) for the test run. */

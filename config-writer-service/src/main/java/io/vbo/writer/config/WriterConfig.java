@@ -39,6 +39,14 @@ public interface WriterConfig {
     @WithDefault("5m")
     Duration capabilitiesEvery();
 
+    /**
+     * How often every managed endpoint is checked against its latest decision, in the files and in Asterisk, and any
+     * drift re-applied (a backstop: it is also checked at every AMI (re)connect, {@code FullyBooted} and reload this
+     * writer did not make).
+     */
+    @WithDefault("5m")
+    Duration reconcileEvery();
+
     /** Create the base files (init) at start-up when they are absent. */
     @WithDefault("false")
     boolean initOnStart();
@@ -62,6 +70,9 @@ public interface WriterConfig {
     @WithDefault("local")
     String incomingCallOfferPref();
 
+    /** Call admission per site: the writer's own dialplan file (docs/sites.md). */
+    Admission admission();
+
     /** How Asterisk is reloaded and asked what it loaded. */
     Reload reload();
 
@@ -70,6 +81,32 @@ public interface WriterConfig {
 
     /** Asterisk CLI (reload mode {@code cli}). */
     Cli cli();
+
+    interface Admission {
+        /**
+         * The writer's own dialplan file inside config-dir: each site's call limit and the {@code [vbo-admission]}
+         * subroutine; rewritten whole, never edited by hand.
+         */
+        @WithDefault("extensions_vbo.conf")
+        String file();
+
+        /**
+         * The administrator's main dialplan file inside config-dir; the writer adds, once, a three-line marker block
+         * {@code #include}-ing {@link #file()} before its first section and keeps every other byte.
+         */
+        @WithDefault("extensions.conf")
+        String extensionsFile();
+
+        /**
+         * Sound file (no extension, e.g. {@code all-circuits-busy-now}) played before Congestion to a call refused
+         * for its site's limit; unset = Congestion only.
+         */
+        Optional<String> announcement();
+
+        /** Kafka topic holding the site limits (compacted, keyed pbxId/site). */
+        @WithDefault("vbo.site-limits")
+        String topic();
+    }
 
     interface Reload {
         /** {@code ami} (default): AMI Command {@code module reload res_pjsip.so}; {@code cli}: {@code asterisk -rx}; {@code none}: write only. */
@@ -92,7 +129,10 @@ public interface WriterConfig {
         @WithDefault("5038")
         int port();
 
-        /** AMI user (manager.conf section) with the {@code system,config,command} rights. */
+        /**
+         * AMI user (manager.conf section) with the {@code system,config,command} rights, and {@code reporting} (or
+         * {@code call}) in {@code write=} for the {@code Getvar} that reads the admission limits back.
+         */
         @WithDefault("vbo")
         String username();
 
@@ -101,6 +141,14 @@ public interface WriterConfig {
 
         /** File holding the AMI secret (e.g. a mounted Kubernetes secret); used when secret is unset. */
         Optional<Path> secretFile();
+
+        /** Longest wait before the AMI event session reconnects (the wait starts at 1 s and doubles). */
+        @WithDefault("30s")
+        Duration reconnectMax();
+
+        /** Wait before logging in again after a refused login (retrying a wrong secret quickly only fills Asterisk's log). */
+        @WithDefault("1m")
+        Duration refusedLoginRetry();
     }
 
     interface Cli {

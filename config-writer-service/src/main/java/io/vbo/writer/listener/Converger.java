@@ -29,7 +29,7 @@ public class Converger {
             return;
         }
         CompletableFuture.supplyAsync(reader::read)
-                .thenCompose(applier::applyNow)
+                .thenCompose(applier::converge)
                 .whenComplete((results, error) -> {
                     if (error != null) {
                         LOG.errorf(error, "pbx %s: converging on start failed; live decisions still apply", config.pbxId());

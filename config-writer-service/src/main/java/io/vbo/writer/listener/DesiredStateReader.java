@@ -1,5 +1,6 @@
 package io.vbo.writer.listener;
 
+import io.smallrye.common.annotation.Identifier;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.EventJson;
 import io.vbo.events.InvalidEventException;
@@ -19,13 +20,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
  * Reads the compacted decisions topic from the beginning to its current end (no consumer group, nothing
- * committed) and returns the latest decision per endpoint of this PBX: the desired state.
+ * committed) and returns the latest decision per endpoint of this PBX: the desired state. Its consumer is built from
+ * the {@code default-kafka-broker} configuration (every {@code kafka.*} key), so the TLS and SASL settings given to
+ * the channels reach it too.
  */
 @ApplicationScoped
 public class DesiredStateReader {
@@ -33,16 +35,25 @@ public class DesiredStateReader {
 
     @Inject
     WriterConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
-    @Retry(maxRetries = 20, delay = 3000, maxDuration = 120000)
-    public List<CodecDecision> read() {
+    /** The consumer's settings: the shared broker settings, without any group (nothing is committed). */
+    public Properties consumerProperties() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(kafka);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vbo-config-writer-converge-" + config.pbxId());
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        return props;
+    }
+
+    @Retry(maxRetries = 20, delay = 3000, maxDuration = 120000)
+    public List<CodecDecision> read() {
+        Properties props = consumerProperties();
         Map<String, CodecDecision> latest = new LinkedHashMap<>();
         int skipped = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {

@@ -2,7 +2,9 @@ package io.vbo.writer.pbx;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.vbo.ami.AmiConnection;
 import io.vbo.writer.config.WriterConfig;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -19,7 +22,8 @@ import org.jboss.logging.Logger;
  * The Asterisk this writer serves, through AMI (default) or {@code asterisk -rx} (cli mode), or none at all when
  * no AMI host is configured (a local run): then files are written and nothing is reloaded. Connection failures are
  * retried briefly; an Asterisk that answers with an error is not. Created at start-up, so a missing AMI secret stops
- * the service at once instead of at the first decision.
+ * the service at once instead of at the first decision. Every {@link PbxChange} (reachable again, AMI event session
+ * (re)connected, {@code FullyBooted}, a reload by this writer or by anyone else) is fired as an asynchronous CDI event.
  */
 @ApplicationScoped
 @Startup
@@ -31,7 +35,9 @@ public class Asterisk implements PbxClient {
     @Inject
     MeterRegistry meters;
     @Inject
-    jakarta.enterprise.event.Event<Changed> changed;
+    jakarta.enterprise.event.Event<PbxChange> changed;
+    @Inject
+    Vertx vertx;
 
     private PbxClient client;
     private final AtomicInteger connected = new AtomicInteger();
@@ -42,13 +48,25 @@ public class Asterisk implements PbxClient {
         client = switch (reload.mode()) {
             case CLI -> new CliClient(config.cli().command(), reload.timeout());
             case NONE -> null;
-            case AMI -> config.ami().host().map(host -> (PbxClient) new AmiClient(host, config.ami().port(),
-                    config.ami().username(), secret(), reload.timeout())).orElse(null);
+            case AMI -> config.ami().host().map(this::ami).orElse(null);
         };
         meters.gauge("vbo.ami.connected", List.of(io.micrometer.core.instrument.Tag.of("pbx", config.pbxId())), connected);
         LOG.infof("pbx %s: %s", config.pbxId(), client == null
                 ? "no Asterisk configured (vbo.writer.ami.host unset or reload.mode=none): files are written, not reloaded"
                 : "reloads through " + client);
+    }
+
+    private PbxClient ami(String host) {
+        WriterConfig.Ami ami = config.ami();
+        Duration timeout = config.reload().timeout();
+        AmiPbx pbx = new AmiPbx(vertx, AmiConnection.Settings.of(config.pbxId(), host, ami.port(), ami.username(), secret())
+                .withTimeouts(timeout, timeout)
+                .withBackoff(Duration.ofSeconds(1), ami.reconnectMax(), ami.refusedLoginRetry()));
+        pbx.listen(change -> {
+            LOG.infof("pbx %s: %s (%s)", config.pbxId(), change.detail(), change.cause().trigger());
+            changed.fireAsync(change);
+        });
+        return pbx;
     }
 
     private String secret() {
@@ -81,12 +99,8 @@ public class Asterisk implements PbxClient {
     @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
     public String reloadPjsip() throws PbxException {
         String words = track(() -> client.reloadPjsip());
-        changed.fireAsync(new Changed("reload"));
+        changed.fireAsync(new PbxChange(PbxChange.Cause.OWN_RELOAD, "reloaded by this writer"));
         return words;
-    }
-
-    /** Fired (asynchronously) when Asterisk became reachable or this writer reloaded it. */
-    public record Changed(String why) {
     }
 
     @Override
@@ -99,6 +113,18 @@ public class Asterisk implements PbxClient {
     @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
     public List<String> command(String cli) throws PbxException {
         return track(() -> client.command(cli));
+    }
+
+    @Override
+    @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
+    public String reloadDialplan() throws PbxException {
+        return track(() -> client.reloadDialplan());
+    }
+
+    @Override
+    @Retry(retryOn = PbxUnreachableException.class, maxRetries = 2, delay = 500)
+    public String global(String name) throws PbxException {
+        return track(() -> client.global(name));
     }
 
     @Override
@@ -123,7 +149,7 @@ public class Asterisk implements PbxClient {
             if (connected.getAndSet(1) == 0) {
                 LOG.infof("pbx %s: %s reachable", config.pbxId(), client);
                 // A (re)connected Asterisk may have been restarted with other codec modules: read them again.
-                changed.fireAsync(new Changed("reachable"));
+                changed.fireAsync(new PbxChange(PbxChange.Cause.REACHABLE, client + " reachable"));
             }
             return value;
         } catch (PbxUnreachableException e) {

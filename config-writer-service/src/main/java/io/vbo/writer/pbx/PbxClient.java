@@ -8,6 +8,11 @@ public interface PbxClient extends AutoCloseable {
     /** The reload command: {@code pjsip reload} does not exist in Asterisk 22 and {@code core reload} reloads every module. */
     String RELOAD_COMMAND = "module reload res_pjsip.so";
 
+    /** Reloads the dialplan only ({@code core reload} would reload every module). */
+    String DIALPLAN_RELOAD_COMMAND = "dialplan reload";
+    /** What Asterisk 22 prints after {@code dialplan reload} (pbx/pbx_config.c, {@code handle_cli_dialplan_reload}). */
+    String DIALPLAN_RELOADED = "Dialplan reloaded.";
+
     /** Reloads res_pjsip; returns Asterisk's words, throws if it did not confirm the reload. */
     String reloadPjsip() throws PbxException;
 
@@ -24,6 +29,25 @@ public interface PbxClient extends AutoCloseable {
      * {@link PbxException}. Only fixed commands of this service are sent (never user input).
      */
     List<String> command(String cli) throws PbxException;
+
+    /** {@code dialplan reload}; returns Asterisk's words, throws if it did not confirm the reload. */
+    default String reloadDialplan() throws PbxException {
+        List<String> out = command(DIALPLAN_RELOAD_COMMAND);
+        if (!out.contains(DIALPLAN_RELOADED)) {
+            throw new PbxException("Asterisk did not confirm '" + DIALPLAN_RELOAD_COMMAND + "': " + String.join(" / ", out));
+        }
+        return String.join(" / ", out);
+    }
+
+    /**
+     * A global dialplan variable's value ({@code ""} when unset), from {@code dialplan show globals}: one
+     * {@code "   NAME=value"} line each (main/pbx_variables.c, {@code handle_show_globals}). AMI asks {@code Getvar}.
+     */
+    default String global(String name) throws PbxException {
+        String prefix = "   " + name + "=";
+        return command("dialplan show globals").stream().filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length())).findFirst().orElse("");
+    }
 
     /** Checks that Asterisk answers. */
     void ping() throws PbxException;

@@ -1,14 +1,17 @@
 package io.vbo.writer.rest;
 
-import io.vbo.events.InvalidEventException;
+import io.vbo.web.Problem;
 import io.vbo.writer.service.UserService;
 import io.vbo.writer.users.UserException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns refusals and failures into problem JSON with a clear one-line detail. */
+/** config-writer-service's own refusals as problem JSON; the shared ones are in {@link io.vbo.web.ProblemMappers}. */
 public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
     @ServerExceptionMapper
     public Response refused(UserException e) {
         Response.Status status = switch (e.kind()) {
@@ -20,21 +23,15 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response invalid(InvalidEventException e) {
-        return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
-    }
-
-    @ServerExceptionMapper
     public Response reloadFailed(UserService.ReloadFailedException e) {
         return Problem.response(Response.Status.BAD_GATEWAY, e.getMessage());
     }
 
+    /** The config folder could not be read or written (missing, not readable by the writer's user, disk full). */
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
-        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
-        if (status == null) {
-            return e.getResponse();
-        }
-        return Problem.response(status, e.getMessage());
+    public Response files(IOException e) {
+        LOG.error("config files could not be read or written", e);
+        return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "config files could not be read or written: "
+                + e.getMessage());
     }
 }

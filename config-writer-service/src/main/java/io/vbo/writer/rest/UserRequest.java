@@ -3,7 +3,7 @@ package io.vbo.writer.rest;
 /**
  * Body of POST (add) and PATCH (edit) /api/v1/users.
  *
- * @param extension extension / endpoint name (add only; [A-Za-z0-9_-]{1,40})
+ * @param extension extension / endpoint name (add only; the contracts' endpoint rule, {@link io.vbo.events.Validate#extension})
  * @param password  SIP password (required for add)
  * @param codecs    comma-separated codec list, e.g. {@code "opus,g729"}; default for add: ulaw,alaw,opus,g729,gsm
  * @param context   dialplan context (add only; default from-internal)

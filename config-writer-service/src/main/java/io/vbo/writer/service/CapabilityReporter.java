@@ -5,6 +5,7 @@ import io.vbo.ami.CodecCapabilities;
 import io.vbo.events.PbxCapabilities;
 import io.vbo.writer.config.WriterConfig;
 import io.vbo.writer.pbx.Asterisk;
+import io.vbo.writer.pbx.PbxChange;
 import io.vbo.writer.pbx.PbxException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -15,7 +16,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads which codecs this writer's own PBX can transcode ({@code core show translation}, falling back to
- * {@code module show like codec_}) when Asterisk becomes reachable, after every reload it makes, and on a timer, and
+ * {@code module show like codec_}) at every {@link PbxChange} (reachable, AMI (re)connect, {@code FullyBooted}, any
+ * reload) and on a timer, and
  * publishes {@link PbxCapabilities} when the set changed or Asterisk was (re)connected or reloaded. discovery-service
  * reports the same for the fleet; the writer's reading covers a PBX whose discovery runs elsewhere or is down.
  */
@@ -33,9 +35,9 @@ public class CapabilityReporter {
 
     private List<String> last;
 
-    void onChange(@ObservesAsync Asterisk.Changed change) {
+    void onChange(@ObservesAsync PbxChange change) {
         if (ready) {
-            report(change.why());
+            report(change.cause().trigger());
         }
     }
 

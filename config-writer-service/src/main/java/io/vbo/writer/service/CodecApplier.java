@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.ConfigApplied;
 import io.vbo.events.ConfigApplied.Status;
+import io.vbo.events.Validate;
 import io.vbo.writer.editor.OfferPrefs;
 import io.vbo.writer.editor.PjsipConfig;
 import io.vbo.writer.files.SafeFileWriter;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import org.jboss.logging.Logger;
 
@@ -88,7 +90,7 @@ public final class CodecApplier {
         }
         lock.lock();
         try {
-            round(new ArrayList<>(latest.values()), reportUnchanged, true, results);
+            round(new ArrayList<>(latest.values()), reportUnchanged, true, false, results);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "pbx %s: applying %d decisions failed", pbxId, latest.size());
             String error = "config files could not be read or written: " + e.getMessage();
@@ -104,8 +106,9 @@ public final class CodecApplier {
         return results;
     }
 
-    private void round(List<CodecDecision> batch, boolean reportUnchanged, boolean firstRound, List<ConfigApplied> results)
-            throws IOException {
+    /** @param reloadInPlace reload and verify decisions already in the files too (Asterisk may have loaded others) */
+    private void round(List<CodecDecision> batch, boolean reportUnchanged, boolean firstRound, boolean reloadInPlace,
+            List<ConfigApplied> results) throws IOException {
         Map<String, List<String>> want = new LinkedHashMap<>();
         batch.forEach(d -> want.put(d.endpoint(), d.codecs()));
         Map<Path, Path> backups = new LinkedHashMap<>();
@@ -120,7 +123,7 @@ public final class CodecApplier {
             for (CodecDecision d : batch) {
                 if (plan.missing().contains(d.endpoint())) {
                     missing.add(d);
-                } else if (backups.isEmpty() && config.alreadyApplied(d.endpoint(), d.codecs(), prefs)) {
+                } else if (!reloadInPlace && backups.isEmpty() && config.alreadyApplied(d.endpoint(), d.codecs(), prefs)) {
                     inPlace.add(d);
                 } else {
                     written.add(d);
@@ -213,11 +216,83 @@ public final class CodecApplier {
         rest.removeAll(mismatched);
         if (firstRound && !rest.isEmpty()) {
             // The others verified: apply them again without the endpoints Asterisk did not take.
-            round(rest, false, false, results);
+            round(rest, false, false, reloadInPlace, results);
         } else {
             rest.forEach(d -> results.add(result(d, Status.ROLLED_BACK, reported.get(d), "rolled back with its batch; " + restored)));
         }
         report(inPlace, reportUnchanged, results);
+    }
+
+    /**
+     * Reconciliation: compares each of {@code desired} (the latest decision per endpoint) with the files and with what
+     * Asterisk reports, and applies the ones that differ again in one batch (one write per file, one reload, then the
+     * usual verification and rollback). Each repaired endpoint is reported {@code DRIFT_REPAIRED} with what was found
+     * ({@link ConfigApplied.Drift}); endpoints no longer in the files are not managed any more and are skipped. An
+     * unreachable Asterisk ends the check: the next (re)connect starts another.
+     */
+    public synchronized List<ConfigApplied> repair(List<CodecDecision> desired, String trigger) {
+        if (desired.isEmpty()) {
+            return List.of();
+        }
+        List<ConfigApplied> results = new ArrayList<>();
+        lock.lock();
+        try {
+            Map<UUID, ConfigApplied.Drift> drift = new LinkedHashMap<>();
+            List<CodecDecision> drifted = new ArrayList<>();
+            PjsipConfig config = PjsipConfig.load(dir, mainFile);
+            for (CodecDecision d : desired) {
+                if (config.find(d.endpoint(), "endpoint").isEmpty()) {
+                    continue;
+                }
+                boolean filesRight = config.alreadyApplied(d.endpoint(), d.codecs(), prefs);
+                List<String> loaded = List.of();
+                boolean asteriskRight = true;
+                if (pbx.configured()) {
+                    try {
+                        LoadedEndpoint endpoint = pbx.endpoint(d.endpoint());
+                        loaded = PjsipConfig.audioOnly(endpoint.codecs());
+                        asteriskRight = differs(endpoint, d) == null;
+                    } catch (PbxUnreachableException e) {
+                        throw e;
+                    } catch (PbxException e) {
+                        // Defined in the files but not loaded: applying it again is the repair.
+                        asteriskRight = false;
+                    }
+                }
+                if (!filesRight || !asteriskRight) {
+                    List<String> inFiles = config.audioAllow(d.endpoint());
+                    LOG.warnf("pbx %s: drift on endpoint %s (found on %s): files %s, Asterisk %s, desired %s (decision %s); "
+                            + "applying it again", pbxId, d.endpoint(), trigger, inFiles, pbx.configured() ? loaded : "not asked",
+                            d.codecs(), d.decisionId());
+                    drift.put(d.decisionId(), new ConfigApplied.Drift(inFiles, loaded, d.codecs(), trigger));
+                    drifted.add(d);
+                }
+            }
+            if (drifted.isEmpty()) {
+                return List.of();
+            }
+            round(drifted, false, true, true, results);
+            List<ConfigApplied> reported = new ArrayList<>();
+            for (ConfigApplied r : results) {
+                meters.counter("vbo.writer.applies", "pbx", pbxId, "status", r.status().name()).increment();
+                boolean repaired = r.status() == Status.APPLIED;
+                if (repaired) {
+                    meters.counter("vbo.writer.drift.repaired", "pbx", pbxId).increment();
+                }
+                reported.add(new ConfigApplied(r.schema(), r.decisionId(), r.pbxId(), r.endpoint(),
+                        repaired ? Status.DRIFT_REPAIRED : r.status(), r.codecsReported(),
+                        repaired ? r.error() : "drift repair: " + r.error(), r.appliedAt(), drift.get(r.decisionId())));
+            }
+            return reported;
+        } catch (PbxUnreachableException e) {
+            LOG.warnf("pbx %s: drift check (%s) stopped: %s", pbxId, trigger, e.getMessage());
+            return results;
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "pbx %s: drift check (%s) failed", pbxId, trigger);
+            return results;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void reload() throws PbxException {
@@ -291,6 +366,7 @@ public final class CodecApplier {
     }
 
     private ConfigApplied result(CodecDecision d, Status status, List<String> codecs, String error) {
-        return new ConfigApplied(ConfigApplied.SCHEMA, d.decisionId(), pbxId, d.endpoint(), status, codecs, error, clock.instant());
+        return new ConfigApplied(ConfigApplied.SCHEMA, d.decisionId(), pbxId, d.endpoint(), status, codecs,
+                Validate.clip(error, Validate.MAX_TEXT), clock.instant());
     }
 }

@@ -21,11 +21,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * Gathers decisions for the batch window (starting at the first one) and applies them together on one thread,
- * so batches, start-up convergence and user changes never interleave.
+ * so batches, start-up convergence, drift repairs and user changes never interleave. Keeps the desired state (the
+ * latest decision per endpoint) that drift repairs re-apply.
  */
 @ApplicationScoped
 public class DecisionApplier {
@@ -45,6 +47,9 @@ public class DecisionApplier {
     private CodecApplier applier;
     private ScheduledExecutorService executor;
     private final List<CodecDecision> pending = new ArrayList<>();
+    private final DesiredState desired = new DesiredState();
+    /** A reconciliation is queued and has not started yet: later triggers need no second one. */
+    private final AtomicBoolean reconcileQueued = new AtomicBoolean();
 
     @PostConstruct
     void init() {
@@ -101,13 +106,44 @@ public class DecisionApplier {
         return CompletableFuture.supplyAsync(() -> run(decisions, false), executor);
     }
 
-    private List<ConfigApplied> run(List<CodecDecision> batch, boolean reportUnchanged) {
-        List<ConfigApplied> results = applier.apply(batch, reportUnchanged);
-        for (ConfigApplied r : results) {
-            publisher.publish(r);
+    /**
+     * Start-up convergence: {@code read} (the compacted topic) becomes the desired state, unless a live decision
+     * already replaced an endpoint's, and the files are made to match it.
+     */
+    public CompletableFuture<List<ConfigApplied>> converge(List<CodecDecision> read) {
+        return CompletableFuture.supplyAsync(() -> run(desired.merge(read), false), executor);
+    }
+
+    /**
+     * Queues a reconciliation ({@link CodecApplier#repair}) on the apply thread, after whatever is running; a trigger
+     * arriving while one is queued adds nothing.
+     */
+    public void reconcile(String trigger) {
+        if (reconcileQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                reconcileQueued.set(false);
+                meters.counter("vbo.writer.reconciliations", "pbx", config.pbxId(), "trigger", trigger).increment();
+                List<ConfigApplied> results = applier.repair(desired.toRepair(), trigger);
+                publish(results);
+                if (!results.isEmpty()) {
+                    LOG.infof("pbx %s: drift repair (%s): %s", config.pbxId(), trigger, summary(results));
+                }
+            });
         }
+    }
+
+    private List<ConfigApplied> run(List<CodecDecision> batch, boolean reportUnchanged) {
+        // Desired from now on: a reconciliation (on this same thread) never runs a decision ahead of its batch.
+        desired.merge(batch);
+        List<ConfigApplied> results = applier.apply(batch, reportUnchanged);
+        publish(results);
         LOG.infof("pbx %s: batch of %d decision(s): %s", config.pbxId(), batch.size(), summary(results));
         return results;
+    }
+
+    private void publish(List<ConfigApplied> results) {
+        desired.record(results);
+        results.forEach(publisher::publish);
     }
 
     private static String summary(List<ConfigApplied> results) {

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>Every input is validated before a file is read for writing; a refused request leaves every file untouched.
  */
 public final class UserManager {
-    public static final Pattern EXTENSION = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+    /** Shortest password accepted for a new or changed user (a SIP password is guessed online, at line rate). */
+    public static final int MIN_PASSWORD_LENGTH = 8;
     /** Asterisk context names are at most 79 characters; no character that means something in a config line. */
     public static final Pattern CONTEXT = Pattern.compile("[A-Za-z0-9_-]{1,79}");
     public static final List<String> DEFAULT_CODECS = List.of("ulaw", "alaw", "opus", "g729", "gsm");
@@ -368,10 +369,12 @@ public final class UserManager {
         return value;
     }
 
+    /** The contracts' rule for endpoint names ({@link io.vbo.events.Validate#extension}), so every user can be decided. */
     public static void validExtension(String extension) {
-        if (extension == null || !EXTENSION.matcher(extension).matches()) {
-            throw new UserException(UserException.Kind.INVALID, "extension must match " + EXTENSION.pattern()
-                    + ", got '" + io.vbo.events.Validate.printable(extension) + "'");
+        try {
+            io.vbo.events.Validate.extension("extension", extension);
+        } catch (InvalidEventException e) {
+            throw new UserException(UserException.Kind.INVALID, e.getMessage());
         }
     }
 
@@ -393,7 +396,8 @@ public final class UserManager {
 
     /**
      * A password as it goes into {@code password=}: no control character (a newline would start a new setting),
-     * no leading/trailing space (Asterisk strips it), at most 128 characters; {@code ;} is escaped as {@code \;}, which
+     * no leading/trailing space (Asterisk strips it), {@value #MIN_PASSWORD_LENGTH} to 128 characters; {@code ;} is
+     * escaped as {@code \;}, which
      * Asterisk reads back as {@code ;}, and non-ASCII is kept as its UTF-8 bytes.
      */
     static String validPassword(String password) {
@@ -405,6 +409,10 @@ public final class UserManager {
         }
         if (!password.strip().equals(password)) {
             throw new UserException(UserException.Kind.INVALID, "password must not start or end with spaces");
+        }
+        if (password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
+            throw new UserException(UserException.Kind.INVALID, "password must have at least " + MIN_PASSWORD_LENGTH
+                    + " characters");
         }
         if (password.length() > 128) {
             throw new UserException(UserException.Kind.INVALID, "password is longer than 128 characters");

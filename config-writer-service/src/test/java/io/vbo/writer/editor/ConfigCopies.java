@@ -8,14 +8,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Listings and writable copies of the real Asterisk files in testkit's {@link io.vbo.testkit.Fixtures}. */
+/** Listings and writable copies of the real Asterisk files in the lab's {@link io.vbo.lab.Fixtures}. */
 public final class ConfigCopies {
     private ConfigCopies() {
     }
 
     /** A file of fixtures/asterisk-transcripts. */
     public static Path transcript(String name) {
-        return io.vbo.testkit.Fixtures.transcripts().resolve(name);
+        return io.vbo.lab.Fixtures.transcripts().resolve(name);
     }
 
     public static List<Path> filesIn(Path dir) {

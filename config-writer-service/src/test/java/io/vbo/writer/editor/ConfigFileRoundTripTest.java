@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
-import io.vbo.testkit.Fixtures;
+import io.vbo.lab.Fixtures;
 
 class ConfigFileRoundTripTest {
 

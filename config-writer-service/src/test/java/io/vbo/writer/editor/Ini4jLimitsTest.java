@@ -14,7 +14,7 @@ import org.ini4j.Config;
 import org.ini4j.Ini;
 import org.ini4j.InvalidFileFormatException;
 import org.junit.jupiter.api.Test;
-import io.vbo.testkit.Fixtures;
+import io.vbo.lab.Fixtures;
 
 /**
  * Why the editor is not built on ini4j (the library the request names): these are the exact places where it

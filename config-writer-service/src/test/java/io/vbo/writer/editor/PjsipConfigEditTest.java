@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.vbo.testkit.Fixtures;
+import io.vbo.lab.Fixtures;
 
 class PjsipConfigEditTest {
     @TempDir

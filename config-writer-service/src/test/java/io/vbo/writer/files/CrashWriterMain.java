@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The victim of {@link CrashSafetyTest}: a separate JVM that applies two codec states to every endpoint of a
- * config folder, alternately and forever, until it is killed.
+ * config folder, alternately and forever, until it is killed. It prints {@code ready} before its first write and
+ * {@code wrote} after it.
  */
 public final class CrashWriterMain {
     static final List<String> STATE_A = List.of("ulaw", "alaw", "opus", "g729", "gsm");
@@ -31,6 +32,10 @@ public final class CrashWriterMain {
             }
             for (Map.Entry<Path, byte[]> e : config.planCodecs(want).changed().entrySet()) {
                 writer.replace(e.getKey(), config.files().get(e.getKey()).bytes(), e.getValue());
+            }
+            if (n == 0) {
+                System.out.println("wrote");
+                System.out.flush();
             }
         }
     }

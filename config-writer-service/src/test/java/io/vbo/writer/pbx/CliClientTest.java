@@ -58,4 +58,21 @@ class CliClientTest {
         assertThrows(PbxUnreachableException.class, down::reloadPjsip);
         assertThrows(PbxUnreachableException.class, () -> new CliClient(tmp.resolve("missing").toString(), Duration.ofSeconds(5)).ping());
     }
+
+    /** No capture of these exists: the output is built from pbx_config.c and pbx_variables.c's format strings. */
+    @Test
+    void dialplanReloadAndGlobalsInCliMode() throws Exception {
+        Path bin = fakeAsterisk("case \"$2\" in\n"
+                + "  'dialplan reload') printf 'Dialplan reloaded.\\n' ;;\n"
+                + "  'dialplan show globals') printf '   VBO_MAX_CALLS_branch1=2\\n   VBO_SITE_1001=branch1\\n\\n    -- 2 variable(s)\\n' ;;\n"
+                + "  *) echo \"No such command '$2'\"; exit 1 ;;\n"
+                + "esac\n");
+        CliClient cli = new CliClient(bin.toString(), Duration.ofSeconds(5));
+        assertEquals("Dialplan reloaded.", cli.reloadDialplan());
+        assertEquals("2", cli.global("VBO_MAX_CALLS_branch1"));
+        assertEquals("branch1", cli.global("VBO_SITE_1001"));
+        assertEquals("", cli.global("VBO_MAX_CALLS_branch"), "a prefix of a name is not that name");
+        assertEquals(List.of("-rx|dialplan reload", "-rx|dialplan show globals", "-rx|dialplan show globals",
+                "-rx|dialplan show globals"), Files.readAllLines(tmp.resolve("calls")));
+    }
 }

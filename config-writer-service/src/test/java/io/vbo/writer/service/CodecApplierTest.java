@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.vbo.testkit.Fixtures;
+import io.vbo.lab.Fixtures;
 import io.vbo.writer.editor.ConfigCopies;
 
 class CodecApplierTest {
@@ -69,7 +69,7 @@ class CodecApplierTest {
     static CodecDecision decision(String endpoint, String... codecs) {
         return new CodecDecision(CodecDecision.SCHEMA, UUID.randomUUID(), "lab", endpoint, "t", List.of(codecs), null,
                 new CodecDecision.Reason("test", null, Map.of(), null, ""), Instant.now(), List.of(), List.of(), List.of(),
-                false);
+                false, null);
     }
 
     private static Map<String, ConfigApplied> byEndpoint(List<ConfigApplied> results) {
@@ -92,6 +92,71 @@ class CodecApplierTest {
         assertEquals(1, applier.writes(), "a second run writes nothing");
         assertEquals(1, applier.reloads(), "and reloads nothing");
         assertEquals(List.of("show 1002"), pbx.calls, "it only asks Asterisk");
+    }
+
+    @Test
+    void aRepairWithNoDriftOnlyAsksAsterisk() throws Exception {
+        CodecDecision d = decision("1002", "gsm");
+        applier.apply(List.of(d), true);
+        pbx.calls.clear();
+        assertEquals(List.of(), applier.repair(List.of(d), "timer"));
+        assertEquals(List.of("show 1002"), pbx.calls);
+        assertEquals(1, applier.writes());
+    }
+
+    @Test
+    void anAsteriskThatLoadedOldFilesIsReloadedWithoutAWrite() throws Exception {
+        Path file = dir.resolve("pjsip_endpoints.conf");
+        byte[] old = Files.readAllBytes(file);
+        CodecDecision d = decision("1002", "gsm");
+        applier.apply(List.of(d), true);
+        byte[] applied = Files.readAllBytes(file);
+        // Asterisk restarted while an old copy of the file was in place; the file is right again since.
+        Files.write(file, old);
+        pbx.reloadPjsip();
+        Files.write(file, applied);
+        pbx.calls.clear();
+
+        List<ConfigApplied> results = applier.repair(List.of(d), "fully_booted");
+        assertEquals(1, results.size());
+        assertEquals(Status.DRIFT_REPAIRED, results.get(0).status());
+        assertEquals(d.decisionId(), results.get(0).decisionId());
+        assertEquals(List.of("gsm"), results.get(0).codecsReported());
+        assertEquals(new ConfigApplied.Drift(List.of("gsm"), List.of("ulaw", "alaw", "g722", "gsm"), List.of("gsm"),
+                "fully_booted"), results.get(0).drift());
+        assertEquals(List.of("show 1002", "reload", "show 1002"), pbx.calls);
+        assertEquals(1, applier.writes(), "the files were right: nothing written");
+        assertEquals(LAB_1002_GSM, Files.readString(file));
+        assertEquals(1.0, meters.counter("vbo.writer.drift.repaired", "pbx", "lab").count());
+    }
+
+    @Test
+    void aHandEditIsWrittenBackAndAnEndpointNoLongerInTheFilesIsLeftAlone() throws Exception {
+        Path file = dir.resolve("pjsip_endpoints.conf");
+        CodecDecision d2 = decision("1002", "gsm");
+        CodecDecision gone = decision("7777", "gsm");
+        applier.apply(List.of(d2), true);
+        Files.writeString(file, Files.readString(file).replace("allow=gsm\n", "allow=alaw\n"));
+        pbx.calls.clear();
+
+        List<ConfigApplied> results = applier.repair(List.of(gone, d2), "timer");
+        assertEquals(1, results.size(), results.toString());
+        assertEquals(new ConfigApplied.Drift(List.of("alaw"), List.of("gsm"), List.of("gsm"), "timer"), results.get(0).drift());
+        assertEquals(Status.DRIFT_REPAIRED, results.get(0).status());
+        assertEquals(LAB_1002_GSM, Files.readString(file));
+        assertEquals(List.of("show 1002", "reload", "show 1002"), pbx.calls);
+    }
+
+    @Test
+    void anUnreachableAsteriskStopsTheCheckAndWritesNothing() throws Exception {
+        Path file = dir.resolve("pjsip_endpoints.conf");
+        CodecDecision d = decision("1002", "gsm");
+        applier.apply(List.of(d), true);
+        Files.writeString(file, Files.readString(file).replace("allow=gsm\n", "allow=alaw\n"));
+        byte[] edited = Files.readAllBytes(file);
+        pbx.unreachable = true;
+        assertEquals(List.of(), applier.repair(List.of(d), "timer"));
+        assertArrayEquals(edited, Files.readAllBytes(file));
     }
 
     @Test

@@ -57,6 +57,9 @@ final class FileBackedPbx implements PbxClient {
     @Override
     public LoadedEndpoint endpoint(String endpoint) throws PbxException {
         calls.add("show " + endpoint);
+        if (unreachable) {
+            throw new PbxUnreachableException("connection refused", null);
+        }
         if (loaded.find(endpoint, "endpoint").isEmpty()) {
             throw new PbxException("Unable to find object " + endpoint + ".");
         }

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.vbo.testkit.Fixtures;
+import io.vbo.lab.Fixtures;
 import io.vbo.writer.editor.ConfigCopies;
 
 class UserManagerTest {
@@ -56,14 +56,14 @@ class UserManagerTest {
 
     @Test
     void addWritesTheOriginalsSectionsAndDialplanLine() throws IOException {
-        UserManager.Change change = users.add("1001", "s3cret;x", List.of("opus", "g729"), null);
+        UserManager.Change change = users.add("1001", "s3cret;xyz", List.of("opus", "g729"), null);
         assertEquals(4, change.backups().size());
         String eps = Files.readString(dir.resolve("pjsip_endpoints.conf"));
         assertTrue(eps.endsWith(";direct_media=no\n\n[1001]\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=opus,g729\n"
                 + "aors=1001\nauth=1001-auth\ndirect_media=no\n"), eps);
         assertTrue(Files.readString(dir.resolve("pjsip_aor.conf")).endsWith("\n[1001]\ntype=aor\nmax_contacts=1\nqualify_frequency=60\n"));
         assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).endsWith(
-                "\n[1001-auth]\ntype=auth\nauth_type=userpass\nusername=1001\npassword=s3cret\\;x\n"));
+                "\n[1001-auth]\ntype=auth\nauth_type=userpass\nusername=1001\npassword=s3cret\\;xyz\n"));
         assertEquals("; extensions.conf - created by VBO init. VBO keeps one Dial line per user between the markers.\n"
                 + ";EBANDI\n[from-internal]\nexten => 1001,1,Dial(PJSIP/1001)\n;FIN_EBANDI\n", Files.readString(dir.resolve("extensions.conf")));
 
@@ -74,12 +74,12 @@ class UserManagerTest {
 
     @Test
     void editChangesOnlyItsLinesAndDeleteRemovesEverything() throws IOException {
-        users.add("1001", "pw1", null, "office");
-        users.add("1002", "pw2", null, null);
+        users.add("1001", "password-1", null, "office");
+        users.add("1002", "password-2", null, null);
         byte[] aorsBefore = Files.readAllBytes(dir.resolve("pjsip_aor.conf"));
-        users.edit("1001", "pw1-new", List.of("gsm"));
+        users.edit("1001", "password-1-new", List.of("gsm"));
         assertArrayEquals(aorsBefore, Files.readAllBytes(dir.resolve("pjsip_aor.conf")));
-        assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).contains("username=1001\npassword=pw1-new\n\n[1002-auth]"));
+        assertTrue(Files.readString(dir.resolve("pjsip_auth.conf")).contains("username=1001\npassword=password-1-new\n\n[1002-auth]"));
         assertEquals(List.of("gsm"), users.show("1001").orElseThrow().codecs());
         assertEquals(UserManager.DEFAULT_CODECS, users.show("1002").orElseThrow().codecs());
         assertEquals("office", users.show("1001").orElseThrow().context());
@@ -95,21 +95,25 @@ class UserManagerTest {
 
     @Test
     void refusalsLeaveEveryFileUntouched() throws IOException {
-        users.add("1001", "pw", null, null);
+        users.add("1001", "password", null, null);
         Map<String, byte[]> before = snapshot();
         List<Runnable> attempts = new ArrayList<>(List.of(
-                () -> call(() -> users.add("1001]\n[evil", "pw", null, null)),
-                () -> call(() -> users.add("10 01", "pw", null, null)),
-                () -> call(() -> users.add("x".repeat(41), "pw", null, null)),
-                () -> call(() -> users.add("1002", "pw", List.of("ulaw\n#include /etc/passwd"), null)),
-                () -> call(() -> users.add("1002", "pw", List.of("g711"), null)),
-                () -> call(() -> users.add("1002", "pw\nallow=all", null, null)),
-                () -> call(() -> users.add("1002", "pw\r", null, null)),
-                () -> call(() -> users.add("1002", "pw", null, "ctx]\n[evil")),
-                () -> call(() -> users.add("1002", "pw", null, "a;b")),
-                () -> call(() -> users.add("1001", "pw", null, null)),
-                () -> call(() -> users.edit("1003", "pw", null)),
-                () -> call(() -> users.edit("1001", "bad\npw", null)),
+                () -> call(() -> users.add("1001]\n[evil", "password", null, null)),
+                () -> call(() -> users.add("10 01", "password", null, null)),
+                () -> call(() -> users.add("x".repeat(81), "password", null, null)),
+                () -> call(() -> users.add("-R", "password", null, null)),
+                () -> call(() -> users.add("_X.", "password", null, null)),
+                () -> call(() -> users.add("1002", "password", List.of("ulaw\n#include /etc/passwd"), null)),
+                () -> call(() -> users.add("1002", "password", List.of("g711"), null)),
+                () -> call(() -> users.add("1002", "password\nallow=all", null, null)),
+                () -> call(() -> users.add("1002", "password\r", null, null)),
+                () -> call(() -> users.add("1002", "passwor", null, null)),
+                () -> call(() -> users.add("1002", "password", null, "ctx]\n[evil")),
+                () -> call(() -> users.add("1002", "password", null, "a;b")),
+                () -> call(() -> users.add("1001", "password", null, null)),
+                () -> call(() -> users.edit("1003", "password", null)),
+                () -> call(() -> users.edit("1001", "bad\npassword", null)),
+                () -> call(() -> users.edit("1001", "p", null)),
                 () -> call(() -> users.edit("1001", null, List.of("nope"))),
                 () -> call(() -> users.delete("1003"))));
         List<UserException.Kind> kinds = new ArrayList<>();
@@ -119,10 +123,18 @@ class UserManagerTest {
             kinds.add(e.kind());
             assertSnapshot(before);
         }
-        assertEquals(List.of(UserException.Kind.INVALID, UserException.Kind.INVALID, UserException.Kind.INVALID,
-                UserException.Kind.INVALID, UserException.Kind.INVALID, UserException.Kind.INVALID, UserException.Kind.INVALID,
-                UserException.Kind.INVALID, UserException.Kind.INVALID, UserException.Kind.CONFLICT, UserException.Kind.NOT_FOUND,
-                UserException.Kind.INVALID, UserException.Kind.INVALID, UserException.Kind.NOT_FOUND), kinds);
+        UserException.Kind invalid = UserException.Kind.INVALID;
+        assertEquals(List.of(invalid, invalid, invalid, invalid, invalid, invalid, invalid, invalid, invalid, invalid, invalid,
+                invalid, UserException.Kind.CONFLICT, UserException.Kind.NOT_FOUND, invalid, invalid, invalid,
+                UserException.Kind.NOT_FOUND), kinds);
+    }
+
+    @Test
+    void namesFollowTheContractsAndPasswordsHaveAMinimumLength() {
+        assertEquals("extension: must match [A-Za-z0-9_][A-Za-z0-9_.+-]{0,79}, got '-R'",
+                assertThrows(UserException.class, () -> users.add("-R", "password", null, null)).getMessage());
+        assertEquals("password must have at least 8 characters",
+                assertThrows(UserException.class, () -> users.add("1002", "1234567", null, null)).getMessage());
     }
 
     @Test
@@ -133,10 +145,10 @@ class UserManagerTest {
         assertEquals(List.of("1001", "1002", "1003"), all.stream().map(User::extension).toList());
         assertEquals(new User("1002", "from-internal", List.of("ulaw", "alaw", "g722", "gsm"), "1002", "1002-auth", "1002",
                 User.MASK, false), all.get(1));
-        UserException noMarkers = assertThrows(UserException.class, () -> lab.add("1004", "pw", null, null));
+        UserException noMarkers = assertThrows(UserException.class, () -> lab.add("1004", "password", null, null));
         assertEquals(UserException.Kind.NOT_INITIALISED, noMarkers.kind());
-        lab.edit("1002", "new-pw", null);
-        assertTrue(Files.readString(existing.resolve("pjsip_auth.conf")).contains("username=1002\npassword=new-pw\n"));
+        lab.edit("1002", "new-password", null);
+        assertTrue(Files.readString(existing.resolve("pjsip_auth.conf")).contains("username=1002\npassword=new-password\n"));
     }
 
     @Test
@@ -146,9 +158,9 @@ class UserManagerTest {
         UserManager basic = new UserManager(pbx, writer);
         User u = basic.show("1107").orElseThrow();
         assertEquals(new User("1107", "Long-Distance", List.of("g722", "ulaw"), "1107", "1107", "0019159BF771", User.MASK, false), u);
-        basic.edit("1107", "n3w", List.of("gsm"));
+        basic.edit("1107", "n3w-password", List.of("gsm"));
         String text = Files.readString(pbx.resolve("pjsip.conf"));
-        assertTrue(text.contains("[1107](auth-userpass)\npassword = n3w\nusername = 0019159BF771\n"), text);
+        assertTrue(text.contains("[1107](auth-userpass)\npassword = n3w-password\nusername = 0019159BF771\n"), text);
         assertTrue(text.contains("callerid = Lindsey Freddie <1107>\ndisallow = all\nallow = gsm\n"), text);
     }
 

@@ -24,6 +24,9 @@ public interface DiscoveryConfig {
     /** AMI session tuning, shared by every PBX. */
     Ami ami();
 
+    /** Call quality from RTCP: the E-model inputs RTCP does not measure. */
+    Calls calls();
+
     /** How the compacted {@code vbo.pbx-capabilities} topic is created when it does not exist yet. */
     CapabilitiesTopic capabilitiesTopic();
 
@@ -55,10 +58,11 @@ public interface DiscoveryConfig {
         Optional<Path> secretFile();
 
         /**
-         * The login's {@code Events:} value: {@code system} receives ContactStatus without a busy PBX's call events;
+         * The login's {@code Events:} value: {@code call} brings channel events (active calls at once),
+         * {@code reporting} the RTCP reports (call quality), {@code system} ContactStatus, FullyBooted and Reload;
          * {@code off} relies on polling only.
          */
-        @WithDefault("system")
+        @WithDefault("call,reporting,system")
         String events();
 
         /** CLI mode: the asterisk binary. */
@@ -80,6 +84,17 @@ public interface DiscoveryConfig {
         /** Replication factor of the topic when discovery creates it (3 on a production cluster). */
         @WithDefault("1")
         short replicationFactor();
+    }
+
+    /** E-model settings of the per-call MOS (keep them equal to policy-service's {@code vbo.policy.emodel.*}). */
+    interface Calls {
+        /** Jitter buffer delay as a multiple of the measured jitter. */
+        @WithDefault("2.0")
+        double jitterBufferFactor();
+
+        /** Whether G.711 runs with packet-loss concealment, which selects its Bpl (25.1, else 4.3). */
+        @WithDefault("true")
+        boolean g711Plc();
     }
 
     /** AMI session tuning. */

@@ -8,6 +8,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vbo.ami.AmiConnection;
 import io.vbo.discovery.cli.CliRunner;
 import io.vbo.discovery.config.DiscoveryConfig;
+import io.vbo.discovery.config.SitesConfig;
 import io.vbo.events.Validate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +37,9 @@ public class DiscoveryService {
     DiscoveryConfig config;
 
     @Inject
+    SitesConfig sitesConfig;
+
+    @Inject
     Vertx vertx;
 
     @Inject
@@ -45,8 +49,11 @@ public class DiscoveryService {
     MeterRegistry registry;
 
     private final Map<String, PbxWatch> watches = new LinkedHashMap<>();
+    private Sites sites;
 
     void onStart(@Observes StartupEvent startup) {
+        sites = Sites.from(sitesConfig);
+        sitesConfig.sites().forEach(s -> LOG.infof("site %s: contacts in %s", s.name(), String.join(", ", s.cidrs())));
         List<DiscoveryConfig.Pbx> targets = config.pbx();
         if (targets.isEmpty()) {
             LOG.info("No PBX configured (vbo.discovery.pbx is empty): nothing to discover; readiness stays UP");
@@ -85,7 +92,7 @@ public class DiscoveryService {
         Tags tags = Tags.of("pbx", pbx.id());
         Timer cycle = Timer.builder("vbo.discovery.cycle").description("one listing of a PBX's endpoints and contacts")
                 .tags(tags).register(registry);
-        PbxDiscovery discovery = new PbxDiscovery(pbx.id(), publisher::publish, Clock.systemUTC());
+        PbxDiscovery discovery = new PbxDiscovery(pbx.id(), publisher::publish, Clock.systemUTC(), sites);
         CapabilityTracker capabilities = new CapabilityTracker(pbx.id(), publisher::publish, Clock.systemUTC());
         PbxWatch watch = new PbxWatch(pbx.id(), discovery, capabilities, vertx, cycle::record);
         registry.gauge("vbo.ami.connected", tags, watch, w -> w.up() ? 1 : 0);
@@ -110,21 +117,35 @@ public class DiscoveryService {
         }
         DiscoveryConfig.Ami ami = config.ami();
         LOG.infof("PBX %s: AMI %s@%s:%d (events: %s)", pbx.id(), pbx.username(), pbx.host(), pbx.port(), pbx.events());
-        if (!receivesSystemEvents(pbx.events())) {
+        if (!receives(pbx.events(), "system")) {
             LOG.warnf("PBX %s: events '%s' exclude 'system': ContactStatus, Reload and FullyBooted will not arrive, so"
                     + " contacts change only at each listing and the transcodable codecs are read only at connect",
                     pbx.id(), pbx.events());
         }
+        CallTracker calls = null;
+        if (receives(pbx.events(), "call")) {
+            DiscoveryConfig.Calls settings = config.calls();
+            calls = new CallTracker(pbx.id(), publisher::publish, discovery::activeCalls, watch::codecOf,
+                    Clock.systemUTC(), new CallTracker.Settings(settings.jitterBufferFactor(), settings.g711Plc()));
+            registry.gauge("vbo.discovery.calls", tags, watch, PbxWatch::liveChannels);
+            if (!receives(pbx.events(), "reporting")) {
+                LOG.warnf("PBX %s: events '%s' exclude 'reporting': no RTCP, so no call quality", pbx.id(), pbx.events());
+            }
+        } else {
+            LOG.warnf("PBX %s: events '%s' exclude 'call': active calls change only at each listing and no call quality"
+                    + " is measured", pbx.id(), pbx.events());
+        }
         watch.useAmi(new AmiConnection(vertx, AmiConnection.Settings.of(pbx.id(), pbx.host(), pbx.port(), pbx.username(),
                 secret.get()).withEvents(pbx.events()).withTimeouts(ami.connectTimeout(), ami.actionTimeout())
-                .withBackoff(ami.initialBackoff(), ami.maxBackoff(), ami.authFailureRetry()), watch));
+                .withBackoff(ami.initialBackoff(), ami.maxBackoff(), ami.authFailureRetry()), watch), calls);
         return watch;
     }
 
-    private static boolean receivesSystemEvents(String events) {
+    /** Whether a login's {@code Events:} value brings the class {@code eventClass}. */
+    private static boolean receives(String events, String eventClass) {
         for (String value : events.split(",")) {
             String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.equals("on") || v.equals("system") || v.equals("all")) {
+            if (v.equals("on") || v.equals(eventClass) || v.equals("all")) {
                 return true;
             }
         }

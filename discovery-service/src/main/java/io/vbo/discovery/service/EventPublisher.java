@@ -2,6 +2,7 @@ package io.vbo.discovery.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vbo.events.CallQuality;
 import io.vbo.events.EndpointEvent;
 import io.vbo.events.PbxCapabilities;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Sends endpoint events to {@code vbo.endpoints} (keyed {@code pbxId/endpoint}) and capabilities to
- * {@code vbo.pbx-capabilities} (keyed {@code pbxId}), and counts them per PBX and type.
+ * Sends endpoint events to {@code vbo.endpoints} and call quality to {@code vbo.call-quality} (both keyed
+ * {@code pbxId/endpoint}) and capabilities to {@code vbo.pbx-capabilities} (keyed {@code pbxId}), and counts them per
+ * PBX and type.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -34,6 +36,12 @@ public class EventPublisher {
     @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
     Emitter<PbxCapabilities> capabilities;
 
+    // About one sample per call per 2.5 s (both directions every ~5 s); bounded by the live calls, like the above.
+    @Inject
+    @Channel("call-quality")
+    @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+    Emitter<CallQuality> callQuality;
+
     @Inject
     MeterRegistry registry;
 
@@ -45,6 +53,12 @@ public class EventPublisher {
     /** Non-blocking: safe on an AMI event loop. */
     public void publish(PbxCapabilities event) {
         send(capabilities, event, event.key(), event.pbxId(), "PbxCapabilities");
+    }
+
+    /** Non-blocking: safe on an AMI event loop. */
+    public void publish(CallQuality event) {
+        send(callQuality, event, event.key(), event.pbxId(), event.kind() == CallQuality.Kind.SAMPLE
+                ? "CallQualitySample" : "CallQualitySummary");
     }
 
     private <T> void send(Emitter<T> emitter, T event, String key, String pbxId, String type) {

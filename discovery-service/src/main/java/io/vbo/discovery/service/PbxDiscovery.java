@@ -9,6 +9,7 @@ import io.vbo.events.EndpointObserved;
 import io.vbo.events.InvalidEventException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * What one PBX has registered, and the events that follow from each new look at it: every listed contact is published
  * ({@link EndpointObserved}), a contact no longer listed is {@link EndpointGone}, and a {@code ContactStatus} event
- * is published at once. Contacts are tracked by URI (a restarted phone registers a new URI; the old one goes).
+ * is published at once, as is a change of an endpoint's active calls. Contacts are tracked by URI (a restarted phone registers a new URI; the old one goes).
+ * Each event carries the contact's site ({@link Sites}), assigned from every contact known at that moment.
  */
 public final class PbxDiscovery {
     private static final Logger LOG = Logger.getLogger(PbxDiscovery.class);
@@ -27,23 +29,26 @@ public final class PbxDiscovery {
     private final String pbxId;
     private final Consumer<EndpointEvent> sink;
     private final Clock clock;
+    private final Sites sites;
     private Map<String, Contact> known = new LinkedHashMap<>();
-    private Map<String, Integer> activeChannels = Map.of();
+    private Map<String, Integer> activeChannels = new HashMap<>();
 
-    public PbxDiscovery(String pbxId, Consumer<EndpointEvent> sink, Clock clock) {
+    public PbxDiscovery(String pbxId, Consumer<EndpointEvent> sink, Clock clock, Sites sites) {
         this.pbxId = pbxId;
         this.sink = sink;
         this.clock = clock;
+        this.sites = sites;
     }
 
     /** A complete listing: publish every contact, and a gone event for each previous contact missing from it. */
     public synchronized void snapshot(List<Contact> contacts, Map<String, Integer> channels) {
         Instant now = clock.instant();
-        activeChannels = Map.copyOf(channels);
+        activeChannels = new HashMap<>(channels);
         Map<String, Contact> current = new LinkedHashMap<>();
-        for (Contact contact : contacts) {
-            current.put(contact.uri(), contact);
-            observed(contact, now).ifPresent(sink);
+        contacts.forEach(contact -> current.put(contact.uri(), contact));
+        Map<String, String> siteOf = sites.assign(current.values());
+        for (Contact contact : current.values()) {
+            observed(contact, siteOf.get(contact.uri()), now).ifPresent(sink);
         }
         for (Contact old : known.values()) {
             if (!current.containsKey(old.uri())) {
@@ -83,18 +88,30 @@ public final class PbxDiscovery {
         Contact updated = new Contact(aor, endpoint, uri, address.get(), status, rtt,
                 previous != null ? previous.userAgent() : "");
         known.put(uri, updated);
-        observed(updated, now).ifPresent(sink);
+        observed(updated, sites.assign(known.values()).get(uri), now).ifPresent(sink);
+    }
+
+    /** A call started or ended on an endpoint: its contacts are published at once with the new count. */
+    public synchronized void activeCalls(String endpoint, int count) {
+        activeChannels.put(endpoint, count);
+        Instant now = clock.instant();
+        Map<String, String> siteOf = sites.assign(known.values());
+        for (Contact contact : known.values()) {
+            if (contact.endpoint().equals(endpoint)) {
+                observed(contact, siteOf.get(contact.uri()), now).ifPresent(sink);
+            }
+        }
     }
 
     public synchronized int contactCount() {
         return known.size();
     }
 
-    private Optional<EndpointEvent> observed(Contact c, Instant now) {
+    private Optional<EndpointEvent> observed(Contact c, String site, Instant now) {
         try {
             return Optional.of(new EndpointObserved(EndpointObserved.SCHEMA, pbxId, c.endpoint(), c.aor(), c.uri(),
                     c.address().address(), c.address().port(), c.address().transport(), c.status(), c.rttMicros(),
-                    c.userAgent(), activeChannels.getOrDefault(c.endpoint(), 0), now));
+                    c.userAgent(), activeChannels.getOrDefault(c.endpoint(), 0), now, site));
         } catch (InvalidEventException e) {
             LOG.warnf("PBX %s: contact %s not published, field %s: %s", pbxId, c.uri(), e.field(), e.getMessage());
             return Optional.empty();

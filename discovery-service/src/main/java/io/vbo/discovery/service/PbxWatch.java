@@ -3,6 +3,7 @@ package io.vbo.discovery.service;
 import io.vbo.ami.AmiConnection;
 import io.vbo.ami.AmiMessage;
 import io.vbo.ami.AmiReply;
+import io.vbo.ami.CallEvents;
 import io.vbo.ami.CodecCapabilities;
 import io.vbo.discovery.ami.AmiParsers;
 import io.vbo.discovery.cli.CliParsers;
@@ -25,7 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * One configured PBX: its AMI session (or CLI runner), its {@link PbxDiscovery}, its {@link CapabilityTracker}, and
  * its state for health and metrics. The transcodable codecs are read at every AMI (re)connect, after
- * {@code FullyBooted} and after every {@code Reload} event; in CLI mode at every listing.
+ * {@code FullyBooted} and after every {@code Reload} event; in CLI mode at every listing. With call events, its
+ * {@link CallTracker} follows the live channels (resynchronised by {@code CoreShowChannels} at every listing, the one
+ * right after connecting included) and their RTCP.
  */
 public final class PbxWatch implements AmiConnection.Listener {
     private static final Logger LOG = Logger.getLogger(PbxWatch.class);
@@ -42,6 +45,7 @@ public final class PbxWatch implements AmiConnection.Listener {
     private String nextTrigger;
     private boolean nextForced;
     private AmiConnection connection;
+    private CallTracker calls;
     private CliRunner cli;
     private volatile boolean up;
     private volatile String reason = "not started";
@@ -54,8 +58,10 @@ public final class PbxWatch implements AmiConnection.Listener {
         this.cycleTimer = cycleTimer;
     }
 
-    void useAmi(AmiConnection ami) {
+    /** {@code calls}: the call tracker when the session receives call events, else {@code null}. */
+    void useAmi(AmiConnection ami, CallTracker tracker) {
         this.connection = ami;
+        this.calls = tracker;
         this.reason = "connecting";
         ami.start();
     }
@@ -86,6 +92,16 @@ public final class PbxWatch implements AmiConnection.Listener {
 
     public int contacts() {
         return discovery.contactCount();
+    }
+
+    /** Live PJSIP channels tracked from call events (0 without them). */
+    public int liveChannels() {
+        return calls == null ? 0 : calls.liveChannels();
+    }
+
+    /** The audio codec of a live channel: {@code NativeFormats} of {@code core show channel}. */
+    Future<Optional<String>> codecOf(String channel) {
+        return connection.command("core show channel " + channel).map(CallEvents::nativeFormat);
     }
 
     /** The transcodable codecs last published for this PBX. */
@@ -126,9 +142,40 @@ public final class PbxWatch implements AmiConnection.Listener {
                     }
                     // An endpoint list error (none configured) simply means no active channels anywhere.
                     Map<String, Integer> channels = endpoints.success() ? AmiParsers.activeChannels(endpoints.events()) : Map.of();
-                    discovery.snapshot(parseContacts(contacts), channels);
-                    return Future.succeededFuture();
+                    List<Contact> listed = parseContacts(contacts);
+                    if (calls == null) {
+                        discovery.snapshot(listed, channels);
+                        return Future.succeededFuture();
+                    }
+                    return resyncCalls().map(counts -> {
+                        discovery.snapshot(listed, counts.map(c -> withCalls(channels, c)).orElse(channels));
+                        return null;
+                    });
                 }));
+    }
+
+    /**
+     * Lists the channels ({@code CoreShowChannels}) into the call tracker; its counts, or empty when the listing
+     * failed (then the endpoint listing's {@code ActiveChannels} stand).
+     */
+    private Future<Optional<Map<String, Integer>>> resyncCalls() {
+        long token = calls.beginListing();
+        return connection.list("CoreShowChannels", Map.of()).map(reply -> {
+            if (!reply.success()) {
+                LOG.warnf("PBX %s: CoreShowChannels answered Error: %s", id, reply.message());
+                return Optional.empty();
+            }
+            calls.listed(token, CallEvents.channels(reply.events()));
+            return Optional.of(calls.activeCalls());
+        });
+    }
+
+    /** The tracker knows every live channel: an endpoint it has none for has no call. */
+    private static Map<String, Integer> withCalls(Map<String, Integer> listing, Map<String, Integer> tracked) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        listing.keySet().forEach(endpoint -> counts.put(endpoint, 0));
+        counts.putAll(tracked);
+        return counts;
     }
 
     private List<Contact> parseContacts(AmiReply reply) {
@@ -233,6 +280,9 @@ public final class PbxWatch implements AmiConnection.Listener {
     @Override
     public void event(AmiMessage event) {
         String name = String.valueOf(event.event());
+        if (calls != null && calls.event(name, event)) {
+            return;
+        }
         if ("ContactStatus".equalsIgnoreCase(name)) {
             discovery.contactStatus(event);
         } else if ("FullyBooted".equalsIgnoreCase(name)) {

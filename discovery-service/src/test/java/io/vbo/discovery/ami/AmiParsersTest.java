@@ -7,7 +7,7 @@ import io.vbo.ami.AmiMessage;
 import io.vbo.discovery.service.Contact;
 import io.vbo.discovery.service.ContactAddress;
 import io.vbo.events.ContactStatus;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.ami.Transcripts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,11 @@
 package io.vbo.discovery.bench;
 
-import io.vbo.testkit.Processes;
-import io.vbo.testkit.FreePorts;
-import io.vbo.testkit.KafkaBroker;
+import io.vbo.lab.Processes;
+import io.vbo.lab.FreePorts;
+import io.vbo.lab.KafkaBroker;
 import io.vbo.testkit.KafkaTestClient;
-import io.vbo.testkit.ami.AmiContact;
-import io.vbo.testkit.ami.AmiTestServer;
-import java.io.IOException;
+import io.vbo.lab.ami.AmiContact;
+import io.vbo.lab.ami.AmiTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,20 +34,14 @@ class DiscoveryBenchmark {
 
     @Test
     void fiftyPbxsOfTwoHundredContacts() throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: package the service first (bin/bench/discovery-service.sh does)");
-        }
+        Path jar = ServiceProcess.jar("bin/bench/discovery-service.sh");
         Path work = Files.createDirectories(Path.of("target/bench").toAbsolutePath());
         List<AmiTestServer> servers = new ArrayList<>();
         Process service = null;
         try (KafkaBroker broker = KafkaBroker.start()) {
             Files.writeString(work.resolve("secret"), "vbo-secret\n");
             int httpPort = FreePorts.next();
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-            if (!JVM_OPTIONS.isBlank()) {
-                command.addAll(List.of(JVM_OPTIONS.strip().split("\\s+")));
-            }
+            List<String> command = ServiceProcess.java(JVM_OPTIONS);
             command.addAll(List.of("-Dkafka.bootstrap.servers=" + broker.bootstrapServers(), "-Dquarkus.http.port=" + httpPort,
                     "-Dvbo.discovery.interval=" + INTERVAL.toSeconds() + "s"));
             for (int p = 0; p < PBXS; p++) {
@@ -69,7 +61,7 @@ class DiscoveryBenchmark {
             Instant launched = Instant.now();
             service = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(work.resolve("service.log").toFile()).start();
-            awaitReady(httpPort, service);
+            ServiceProcess.awaitReady(httpPort, service, work.resolve("service.log"));
             Duration startup = Duration.between(launched, Instant.now());
 
             int perCycle = PBXS * CONTACTS;
@@ -84,8 +76,8 @@ class DiscoveryBenchmark {
                         .map(ConsumerRecord::timestamp).sorted().toList();
                 String metricsAfter = get(httpPort, "/q/metrics");
                 List<List<Long>> cycles = split(timestamps);
-                long rssKb = status(service.pid(), "VmRSS:");
-                long hwmKb = status(service.pid(), "VmHWM:");
+                long rssKb = ServiceProcess.status(service.pid(), "VmRSS:");
+                long hwmKb = ServiceProcess.status(service.pid(), "VmHWM:");
                 double listings = sum(metricsAfter, "vbo_discovery_cycle_seconds_count") - sum(metricsBefore, "vbo_discovery_cycle_seconds_count");
                 double seconds = sum(metricsAfter, "vbo_discovery_cycle_seconds_sum") - sum(metricsBefore, "vbo_discovery_cycle_seconds_sum");
                 StringBuilder table = new StringBuilder();
@@ -134,23 +126,6 @@ class DiscoveryBenchmark {
         return cycles;
     }
 
-    private static void awaitReady(int port, Process service) {
-        Awaitility.await("discovery-service ready (see target/bench/service.log)").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    if (!service.isAlive()) {
-                        throw new IllegalStateException("the service exited with " + service.exitValue()
-                                + "; see target/bench/service.log");
-                    }
-                    try {
-                        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                                HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-                    } catch (IOException e) {
-                        return false; // not listening yet
-                    }
-                });
-    }
-
     private static String get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -162,10 +137,5 @@ class DiscoveryBenchmark {
 
     private static double value(String line) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-    }
-
-    private static long status(long pid, String field) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(field))
-                .map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong).findFirst().orElse(-1);
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.vbo.discovery.service.Contact;
 import io.vbo.discovery.service.ContactAddress;
 import io.vbo.events.ContactStatus;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.ami.Transcripts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.PbxCapabilities;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.ami.Transcripts;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ class CliModeTest {
     }
 
     private PbxWatch watch(List<EndpointEvent> published, List<PbxCapabilities> capabilities) {
-        return new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", published::add, Clock.systemUTC()),
+        return new PbxWatch("pbx-cli", new PbxDiscovery("pbx-cli", published::add, Clock.systemUTC(), Sites.automaticOnly()),
                 new CapabilityTracker("pbx-cli", capabilities::add, Clock.systemUTC()), vertx, d -> { });
     }
 

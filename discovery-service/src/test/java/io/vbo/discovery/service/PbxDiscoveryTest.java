@@ -9,7 +9,7 @@ import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointGone;
 import io.vbo.events.EndpointObserved;
-import io.vbo.testkit.ami.Transcripts;
+import io.vbo.lab.ami.Transcripts;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class PbxDiscoveryTest {
     private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
     private final List<EndpointEvent> published = new ArrayList<>();
-    private final PbxDiscovery discovery = new PbxDiscovery("pbx-1", published::add, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final PbxDiscovery discovery = new PbxDiscovery("pbx-1", published::add, Clock.fixed(NOW, ZoneOffset.UTC),
+            Sites.automaticOnly());
 
     private static Contact contact(String aor, String uri) {
         return new Contact(aor, aor, uri, ContactAddress.of(uri, null, null).orElseThrow(), ContactStatus.REACHABLE, 400L, "ua");
@@ -35,7 +36,7 @@ class PbxDiscoveryTest {
         assertEquals(2, published.size());
         EndpointObserved first = (EndpointObserved) published.get(0);
         assertEquals(new EndpointObserved(1, "pbx-1", "1001", "1001", "sip:1001@10.0.0.1:5060", "10.0.0.1", 5060, "udp",
-                ContactStatus.REACHABLE, 400L, "ua", 1, NOW), first);
+                ContactStatus.REACHABLE, 400L, "ua", 1, NOW, null), first);
         assertEquals(0, ((EndpointObserved) published.get(1)).activeCalls());
 
         published.clear();

@@ -73,11 +73,59 @@ public interface PolicyConfig {
     /** E-model inputs that are not measured. */
     EModel emodel();
 
-    /** Measurement retention. */
+    /** Measurement retention (also of the calls' samples and summaries). */
     Retention retention();
+
+    /** Real calls (vbo.call-quality) as evidence for an endpoint's tier. */
+    Calls calls();
 
     /** Decision publishing. */
     Publish publish();
+
+    /** Storing probe results. */
+    Store store();
+
+    /** How a site's concurrent calls are learned from its calls (docs/sites.md). */
+    @WithName("site-calls")
+    SiteCalls siteCalls();
+
+    /** Learning a site's concurrent calls K. */
+    interface SiteCalls {
+        /** The calls looked at: those that ended within this window before now. */
+        @WithDefault("P7D")
+        Duration window();
+
+        /** K is this percentile of the site's concurrent calls over the busiest hour of the window. */
+        @WithDefault("95")
+        double percentile();
+
+        /** How often every site's K is learned again (a changed K decides the site again). */
+        @WithName("learn-every")
+        @WithDefault("15m")
+        Duration learnEvery();
+    }
+
+    /** Storage settings. */
+    interface Store {
+        /**
+         * How long a batch the database fails to take for a reason other than its data (unreachable, overloaded, a
+         * table missing) is retried before readiness reports DOWN. The retries go on after that; nothing is
+         * acknowledged or dead-lettered meanwhile.
+         */
+        @WithName("retry-for")
+        @WithDefault("30s")
+        Duration retryFor();
+
+        /** Longest pause between two attempts (the first comes after 250 ms, each pause doubles). */
+        @WithName("max-delay")
+        @WithDefault("10s")
+        Duration maxDelay();
+
+        /** How often the consumer lag of {@code vbo.probe-results} ({@code vbo.policy.consumer.lag}) is measured. */
+        @WithName("lag-every")
+        @WithDefault("10s")
+        Duration lagEvery();
+    }
 
     /** One tier of the configured policy. */
     interface TierConfig {
@@ -140,6 +188,43 @@ public interface PolicyConfig {
         boolean g711Plc();
     }
 
+    /**
+     * Call-evidence settings. A finished call is bad when its loss or mean jitter is above an explicit limit or, by
+     * default, when the E-model with the call's codec, loss, jitter and round trip gives a MOS below the target.
+     */
+    interface Calls {
+        /** A call whose E-model MOS is below this is bad (3.6: G.107's lower edge of "some users dissatisfied"). */
+        @WithName("mos-target")
+        @WithDefault("3.6")
+        double mosTarget();
+
+        /** A call losing more than this many percent is bad whatever its MOS; unset: the MOS target alone decides. */
+        @WithName("max-loss-percent")
+        Optional<Double> maxLossPercent();
+
+        /** A call whose mean jitter is above this many ms is bad whatever its MOS; unset: the MOS target alone decides. */
+        @WithName("max-jitter-ms")
+        Optional<Double> maxJitterMs();
+
+        /** RTCP reports a call needs before it counts (Asterisk reports every ≈ 5 s each way). */
+        @WithName("min-reports")
+        @WithDefault("2")
+        int minReports();
+
+        /** Consecutive bad calls on one tier that take the endpoint one tier down (like two low probe results). */
+        @WithName("downgrade-after")
+        @WithDefault("2")
+        int downgradeAfter();
+
+        /**
+         * Consecutive probes refused on the iperf3 port while the contact answered qualify, after which an endpoint
+         * is PASSIVE (decided from calls); one is enough, a successful probe ends it.
+         */
+        @WithName("passive-after")
+        @WithDefault("1")
+        int passiveAfter();
+    }
+
     /** Retention settings. */
     interface Retention {
         /** Measurements older than this many days are purged. */
@@ -170,5 +255,13 @@ public interface PolicyConfig {
         /** Partitions of {@code vbo.codec-decisions} when this service creates it. */
         @WithDefault("3")
         int partitions();
+
+        /**
+         * Replication factor of {@code vbo.codec-decisions} when this service creates it; {@code -1} takes the
+         * cluster's {@code default.replication.factor} (3 on a production cluster, 1 on a single local broker).
+         */
+        @WithName("replication-factor")
+        @WithDefault("-1")
+        short replicationFactor();
     }
 }

@@ -3,6 +3,7 @@ package io.vbo.policy.console;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -26,4 +27,25 @@ public interface ConsoleConfig {
      */
     @WithName("csrf-key")
     Optional<String> csrfKey();
+
+    /**
+     * probe-service's base URL (e.g. {@code http://127.0.0.1:8082}) for the admins' "probe now". Absent (the default):
+     * the phone page says so instead of offering it.
+     */
+    @WithName("probe-service-url")
+    Optional<URI> probeServiceUrl();
+
+    /** User the console asks probe-service as, when {@link #probeServicePassword()} is set. */
+    @WithName("probe-service-user")
+    @WithDefault("admin")
+    String probeServiceUser();
+
+    /** That user's password at probe-service. Absent: the admin's own credentials are sent on. */
+    @WithName("probe-service-password")
+    Optional<String> probeServicePassword();
+
+    /** How long "probe now" waits for probe-service to connect and to answer. */
+    @WithName("probe-service-timeout")
+    @WithDefault("5s")
+    Duration probeServiceTimeout();
 }

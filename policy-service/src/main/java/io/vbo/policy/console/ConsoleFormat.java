@@ -47,6 +47,11 @@ public final class ConsoleFormat {
         return value == null ? NONE : String.format(Locale.ROOT, "%.2f", value);
     }
 
+    /** A duration in milliseconds as whole seconds. */
+    public static String seconds(long millis) {
+        return millis / 1000 + " s";
+    }
+
     public static String time(Instant t) {
         return t == null ? NONE : TIME.format(t);
     }

@@ -39,8 +39,9 @@ public class ConsolePages {
      *
      * @param csrf   the token the page's script sends with actions
      * @param admin  whether to show actions
+     * @param probeNow whether a probe-service is configured for "probe now"
      */
-    public record Session(String user, boolean admin, String csrf, long refreshMillis) {
+    public record Session(String user, boolean admin, String csrf, long refreshMillis, boolean probeNow) {
     }
 
     @Inject
@@ -51,6 +52,8 @@ public class ConsolePages {
     Csrf csrf;
     @Inject
     ConsoleConfig config;
+    @Inject
+    ProbeNow probeNow;
 
     @GET
     @Operation(summary = "Fleet page: one row per phone, problems first; filter, sort, search and pages in the URL")
@@ -102,6 +105,7 @@ public class ConsolePages {
 
     private Session session() {
         String user = identity.getPrincipal().getName();
-        return new Session(user, identity.hasRole("admin"), csrf.token(user), config.refreshEvery().toMillis());
+        return new Session(user, identity.hasRole("admin"), csrf.token(user), config.refreshEvery().toMillis(),
+                probeNow.configured());
     }
 }

@@ -21,7 +21,10 @@ import java.util.Map;
 /** The console's reads in plain SQL: one statement per page, whatever the fleet's size. */
 @ApplicationScoped
 public class ConsoleRepository {
-    /** The latest address and decision of each endpoint come from the newest row of each history (index scans). */
+    /**
+     * The latest address and decision of each endpoint come from the newest row of each history, the calls' median
+     * MOS from the calls that ended in the last {@link #CALLS_WINDOW} (index scans), the site from its primary key.
+     */
     private static final String FLEET = """
             select * from (
               select e.pbx_id, e.endpoint, e.status, e.tier as policy_tier, e.pin_codecs, e.downlink_bps, e.uplink_bps,
@@ -30,20 +33,28 @@ public class ConsoleRepository {
                      coalesce(array_position(?::text[], case when e.pin_codecs is not null then 'pinned' else e.tier end),
                               1000) as tier_rank,
                      m.address, d.codecs, d.decided_at, d.applied_status, d.applied_codecs, d.applied_at, d.applied_error,
+                     c.calls, c.call_mos, sm.site,
                      case when d.applied_status = ? then 'apply failed'
                           when d.applied_status = ? then 'rolled back'
                           when e.status = ? then 'no codec fits' end as problem
               from endpoint_state e
+              left join site_member sm on sm.pbx_id = e.pbx_id and sm.endpoint = e.endpoint
               left join lateral (select address from measurement m where m.pbx_id = e.pbx_id and m.endpoint = e.endpoint
                                  order by m.started_at desc limit 1) m on true
               left join lateral (select codecs, decided_at, applied_status, applied_codecs, applied_at, applied_error
                                  from decision d where d.pbx_id = e.pbx_id and d.endpoint = e.endpoint
                                  order by d.decided_at desc limit 1) d on true
+              left join lateral (select count(*) as calls, percentile_cont(0.5) within group (order by cs.mos) as call_mos
+                                 from call_summary cs where cs.pbx_id = e.pbx_id and cs.endpoint = e.endpoint
+                                   and cs.ended_at >= ?) c on true
               where (?::text is null or e.pbx_id = ?) and (?::text is null or e.status = ?)
                 and (?::text is null or e.endpoint = ?)
             ) f
-            where (?::text is null or f.endpoint ilike ? or f.address ilike ?)
+            where (?::text is null or f.endpoint ilike ? or f.address ilike ? or f.site ilike ?)
             """;
+
+    /** The fleet's "calls' MOS" covers the calls that ended this long ago at most, as the API's 24-h percentiles. */
+    static final Duration CALLS_WINDOW = Duration.ofHours(24);
 
     @Inject
     AgroalDataSource dataSource;
@@ -75,6 +86,7 @@ public class ConsoleRepository {
             ps.setString(i++, ConfigApplied.Status.FAILED.name());
             ps.setString(i++, ConfigApplied.Status.ROLLED_BACK.name());
             ps.setString(i++, Fleet.NO_CODEC_FITS);
+            ps.setTimestamp(i++, Timestamp.from(Instant.now().minus(CALLS_WINDOW)));
             ps.setString(i++, filter.pbx());
             ps.setString(i++, filter.pbx());
             ps.setString(i++, filter.status());
@@ -83,6 +95,7 @@ public class ConsoleRepository {
             ps.setString(i++, endpoint);
             String like = filter.q() == null ? null : "%" + filter.q().replace("\\", "\\\\").replace("%", "\\%")
                     .replace("_", "\\_") + "%";
+            ps.setString(i++, like);
             ps.setString(i++, like);
             ps.setString(i++, like);
             ps.setString(i++, like);
@@ -96,12 +109,13 @@ public class ConsoleRepository {
                             rs.getString("status"), rs.getString("tier"), rs.getString("pin_codecs") != null,
                             longOrNull(rs, "downlink_bps"), longOrNull(rs, "uplink_bps"), longOrNull(rs, "estimate_bps"),
                             doubleOrNull(rs, "loss_percent"), doubleOrNull(rs, "jitter_ms"), longOrNull(rs, "rtt_micros"),
-                            doubleOrNull(rs, "mos"), instant(rs.getTimestamp("last_result_at")),
+                            doubleOrNull(rs, "mos"), rs.getLong("calls"), doubleOrNull(rs, "call_mos"),
+                            instant(rs.getTimestamp("last_result_at")),
                             rs.getString("last_outcome"), EndpointStateRepository.split(rs.getString("codecs")),
                             instant(rs.getTimestamp("decided_at")), rs.getString("applied_status"),
                             EndpointStateRepository.split(rs.getString("applied_codecs")),
                             instant(rs.getTimestamp("applied_at")), rs.getString("applied_error"),
-                            rs.getString("problem")));
+                            rs.getString("problem"), rs.getString("site")));
                 }
             }
         }
@@ -141,6 +155,34 @@ public class ConsoleRepository {
     }
 
     /**
+     * When the policy last heard of a PBX, per source (null: never).
+     *
+     * @param lastResultAt   the newest probe result of its endpoints (probe-service)
+     * @param lastDecidedAt  the newest decision for one of them
+     * @param lastAppliedAt  the newest applied status (the config writer, after Asterisk's reload)
+     * @param lastCallAt     the end of the newest call summary (discovery, from Asterisk's RTCP events)
+     */
+    public record PbxActivity(Instant lastResultAt, Instant lastDecidedAt, Instant lastAppliedAt, Instant lastCallAt) {
+    }
+
+    public PbxActivity activity(String pbxId) throws SQLException {
+        String sql = "select (select max(last_result_at) from endpoint_state where pbx_id = ?),"
+                + " (select max(decided_at) from decision where pbx_id = ?),"
+                + " (select max(applied_at) from decision where pbx_id = ?),"
+                + " (select max(ended_at) from call_summary where pbx_id = ?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 1; i <= 4; i++) {
+                ps.setString(i, pbxId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new PbxActivity(instant(rs.getTimestamp(1)), instant(rs.getTimestamp(2)),
+                        instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4)));
+            }
+        }
+    }
+
+    /**
      * One stored probe result as the chart draws it.
      *
      * @param bitsPerSecond measured rate, null for a failure
@@ -158,13 +200,13 @@ public class ConsoleRepository {
         return query(sql, limit, pbxId, endpoint, Timestamp.from(from), Timestamp.from(to), limit);
     }
 
-    /** The last {@code window} successful TCP rates of one direction before {@code before}, oldest first: the estimator's state then. */
+    /** The last {@code window} successful capacity rates (TCP or ladder) of one direction before {@code before}, oldest first: the estimator's state then. */
     public List<Long> ratesBefore(String pbxId, String endpoint, String direction, Instant before, int window)
             throws SQLException {
         String sql = """
                 select started_at, direction, protocol, outcome, bits_per_second, loss_percent, jitter_ms, rtt_micros
                 from measurement where pbx_id = ? and endpoint = ? and started_at < ? and direction = ?
-                  and outcome = 'OK' and protocol = 'TCP'
+                  and outcome = 'OK' and protocol in ('TCP', 'LADDER')
                 order by started_at desc, probe_id desc limit ?""";
         List<Long> rates = new ArrayList<>(query(sql, window, pbxId, endpoint, Timestamp.from(before), direction, window)
                 .stream().map(Point::bitsPerSecond).toList());
@@ -199,7 +241,7 @@ public class ConsoleRepository {
         String sql = """
                 select date_bin(make_interval(secs => ?), started_at, timestamptz '1970-01-01') as b, direction,
                        percentile_cont(0.5) within group (order by bits_per_second)
-                           filter (where outcome = 'OK' and protocol = 'TCP') as p50,
+                           filter (where outcome = 'OK' and protocol in ('TCP', 'LADDER')) as p50,
                        count(*) as n, count(*) filter (where outcome <> 'OK') as failed
                 from measurement where pbx_id = ? and endpoint = ? and started_at >= ? and started_at < ?
                 group by b, direction order by b, direction""";

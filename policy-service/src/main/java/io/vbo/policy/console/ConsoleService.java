@@ -2,6 +2,7 @@ package io.vbo.policy.console;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
+import io.vbo.events.SiteLimit;
 import io.vbo.events.Validate;
 import io.vbo.policy.console.ConsoleRepository.BucketPoint;
 import io.vbo.policy.console.ConsoleRepository.Point;
@@ -10,17 +11,26 @@ import io.vbo.policy.model.Inputs;
 import io.vbo.policy.model.OverheadAware;
 import io.vbo.policy.model.Tier;
 import io.vbo.policy.repository.EndpointStateRepository;
+import io.vbo.policy.repository.CallRepository;
+import io.vbo.policy.repository.CallRepository.CallRow;
+import io.vbo.policy.repository.CapabilitiesEntity;
+import io.vbo.policy.repository.CeilingEntity;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointEntity;
 import io.vbo.policy.repository.MeasurementRepository;
-import io.vbo.policy.rest.ProblemException;
+import io.vbo.web.ProblemException;
+import io.vbo.policy.config.PolicyConfig;
+import io.vbo.policy.service.CallService;
 import io.vbo.policy.service.PolicyRuntime;
+import io.vbo.policy.service.SiteService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +42,9 @@ public class ConsoleService {
     /** Buckets across a range drawn as medians. */
     private static final int BUCKETS = 600;
     private static final int DECISIONS_SHOWN = 50;
+    /** Calls drawn at most; a range with more shows its first ones and says so. */
+    static final int MAX_CALLS = 5000;
+    private static final int CALLS_LISTED = 20;
 
     /** The time ranges of the phone page. */
     public enum Range {
@@ -58,17 +71,84 @@ public class ConsoleService {
         }
     }
 
-    /** The phone page. */
+    /**
+     * The phone page.
+     *
+     * @param calls      calls that ended in range, oldest first, at most {@link #MAX_CALLS}
+     * @param lastCalls  the latest of them, newest first, for the table
+     * @param ceiling    the ceiling as stored (who set it, from which source), null while none is known
+     * @param site       the phone's site, null for a site of its own
+     */
+    /**
+     * A site as the console shows it (docs/sites.md).
+     *
+     * @param concurrentCalls K in use, {@code concurrentSource} where it comes from
+     * @param capacityBps     the capacity decisions use, null while neither declared nor measured
+     * @param tier            the tier of the call limit last decided, null before the first
+     * @param maxCalls        that call limit, null before the first
+     */
+    public record Site(String site, int members, int concurrentCalls, String concurrentSource, Long capacityBps,
+            String tier, Integer maxCalls) {
+        static Site of(SiteService.Snapshot s) {
+            return new Site(s.site(), s.endpoints().size(), s.calls().used(),
+                    s.calls().source().name().toLowerCase(java.util.Locale.ROOT), s.capacity().usedBps(),
+                    s.limit().map(SiteLimit::tier).orElse(null), s.limit().map(SiteLimit::maxCalls).orElse(null));
+        }
+    }
+
     public record Phone(Fleet.Row row, EndpointEntity state, Range range, Instant from, Instant to, long results,
-            boolean bucketed, String chart, List<DecisionEntity> decisions, List<Tier> tiers, List<String> codecNames) {
+            boolean bucketed, String chart, List<CallRow> calls, List<CallRow> lastCalls, CeilingEntity ceiling,
+            List<DecisionEntity> decisions, List<Tier> tiers, List<String> codecNames, Site site) {
+        public List<String> ceilingCodecs() {
+            return ceiling == null ? List.of() : EndpointStateRepository.split(ceiling.codecs);
+        }
+
+        /** The ceiling as the editor starts with it: empty while none is known. */
+        public String ceilingText() {
+            return String.join(", ", ceilingCodecs());
+        }
+
+        public boolean callsCapped() {
+            return calls.size() >= MAX_CALLS;
+        }
+
         public List<Range> ranges() {
             return List.of(Range.values());
         }
     }
 
-    /** The PBX page: phones per tier and status, results per hour of the last day. */
+    /**
+     * The PBX page: phones per tier and status, results and calls per hour of the last day, its transcodable codecs
+     * and when the policy last heard of it.
+     *
+     * @param capabilities  the PBX's last capability report, null while none was received
+     * @param assumed       the transcodable set the policy assumes without a report
+     * @param passThrough   codecs configured as passed through without transcoding on this PBX
+     * @param sites         the PBX's sites, by name
+     */
     public record Pbx(String pbxId, Map<String, Map<String, Long>> tiers, List<String> statuses,
-            List<MeasurementRepository.Bucket> hours) {
+            List<MeasurementRepository.Bucket> hours, List<CallRepository.CallBucket> callHours, List<String> mosBands,
+            CapabilitiesEntity capabilities, List<String> assumed, List<String> passThrough,
+            ConsoleRepository.PbxActivity activity, List<Site> sites) {
+        public List<String> transcodable() {
+            return capabilities == null ? assumed : EndpointStateRepository.split(capabilities.transcodable);
+        }
+
+        public long calls() {
+            return callHours.stream().mapToLong(CallRepository.CallBucket::calls).sum();
+        }
+
+        public long badCalls() {
+            return callHours.stream().mapToLong(CallRepository.CallBucket::bad).sum();
+        }
+
+        /** Rated calls of the day per MOS band, every band present. */
+        public Map<String, Long> bandTotals() {
+            Map<String, Long> totals = new LinkedHashMap<>();
+            mosBands.forEach(b -> totals.put(b, 0L));
+            callHours.forEach(h -> h.mosBands().forEach((band, n) -> totals.merge(band, n, Long::sum)));
+            return totals;
+        }
     }
 
     @Inject
@@ -77,6 +157,12 @@ public class ConsoleService {
     MeasurementRepository measurements;
     @Inject
     PolicyRuntime runtime;
+    @Inject
+    CallService callService;
+    @Inject
+    PolicyConfig policyConfig;
+    @Inject
+    SiteService sites;
 
     public Fleet.Page fleet(Fleet.Filter filter) throws SQLException {
         return repository.fleet(filter, tierNames());
@@ -101,24 +187,34 @@ public class ConsoleService {
         long results = repository.count(pbxId, endpoint, from, to);
         List<Tier> tiers = tiersOf(pbxId, state);
         List<TierSpan> spans = spans(pbxId, endpoint, from);
+        List<CallRow> calls = callService.page(pbxId, endpoint, from, to, null, null, MAX_CALLS);
+        double mosTarget = policyConfig.calls().mosTarget();
         String chart;
         boolean bucketed = results > MAX_POINTS;
         if (bucketed) {
             List<BucketPoint> buckets = repository.buckets(pbxId, endpoint, from, to,
                     range.length.dividedBy(BUCKETS));
-            chart = PhoneChart.draw(from, to, null, buckets, List.of(), List.of(), 1, tiers, spans);
+            chart = PhoneChart.draw(from, to, null, buckets, List.of(), List.of(), 1, tiers, spans, calls,
+                    mosTarget);
         } else {
             int window = runtime.engine().window();
             List<Point> points = repository.points(pbxId, endpoint, from, to, MAX_POINTS);
             chart = PhoneChart.draw(from, to, points, null,
                     repository.ratesBefore(pbxId, endpoint, "DOWNLINK", from, window),
-                    repository.ratesBefore(pbxId, endpoint, "UPLINK", from, window), window, tiers, spans);
+                    repository.ratesBefore(pbxId, endpoint, "UPLINK", from, window), window, tiers, spans, calls,
+                    mosTarget);
         }
         List<DecisionEntity> decisions = QuarkusTransaction.requiringNew().call(() -> DecisionEntity.<DecisionEntity>find(
                 "pbxId = ?1 and endpoint = ?2", Sort.descending("decidedAt"), pbxId, endpoint)
                 .range(0, DECISIONS_SHOWN - 1).list());
-        return new Phone(row, state, range, from, to, results, bucketed, chart, decisions, tiers,
-                runtime.codecs().all().keySet().stream().sorted().toList());
+        List<CallRow> lastCalls = new ArrayList<>(calls.subList(Math.max(0, calls.size() - CALLS_LISTED), calls.size()));
+        Collections.reverse(lastCalls);
+        CeilingEntity ceiling = QuarkusTransaction.requiringNew().call(
+                () -> CeilingEntity.<CeilingEntity>findById(new EndpointEntity.Key(pbxId, endpoint)));
+        return new Phone(row, state, range, from, to, results, bucketed, chart, calls, lastCalls, ceiling, decisions,
+                tiers,
+                runtime.codecs().all().keySet().stream().sorted().toList(),
+                row.site() == null ? null : sites.snapshot(pbxId, row.site()).map(Site::of).orElse(null));
     }
 
     public Pbx pbx(String pbxId) throws SQLException {
@@ -128,8 +224,20 @@ public class ConsoleService {
             throw ProblemException.notFound("no endpoint of PBX " + pbxId + " has been measured");
         }
         Instant to = Instant.now();
-        return new Pbx(pbxId, tiers, Fleet.statuses(),
-                measurements.summary(pbxId, to.minus(Duration.ofDays(1)), to, Duration.ofHours(1)));
+        Instant from = to.minus(Duration.ofDays(1));
+        CapabilitiesEntity capabilities = QuarkusTransaction.requiringNew().call(
+                () -> CapabilitiesEntity.<CapabilitiesEntity>findById(pbxId));
+        return new Pbx(pbxId, tiers, Fleet.statuses(), measurements.summary(pbxId, from, to, Duration.ofHours(1)),
+                callService.summary(pbxId, from, to, Duration.ofHours(1)), CallRepository.bandNames(), capabilities,
+                runtime.assumedTranscodable(), runtime.passThrough(pbxId), repository.activity(pbxId), sites(pbxId));
+    }
+
+    private List<Site> sites(String pbxId) throws SQLException {
+        List<Site> out = new ArrayList<>();
+        for (String site : sites.sites().getOrDefault(pbxId, Map.of()).keySet()) {
+            sites.snapshot(pbxId, site).map(Site::of).ifPresent(out::add);
+        }
+        return out;
     }
 
     /** The tiers decided for this endpoint from the one in force at {@code from} on. */

@@ -2,7 +2,7 @@ package io.vbo.policy.console;
 
 import io.vbo.events.Validate;
 import io.vbo.policy.model.EndpointStatus;
-import io.vbo.policy.rest.ProblemException;
+import io.vbo.web.ProblemException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -25,9 +25,11 @@ public final class Fleet {
             Map.entry("loss", "loss_percent"),
             Map.entry("jitter", "jitter_ms"),
             Map.entry("rtt", "rtt_micros"),
+            Map.entry("mos", "call_mos"),
             Map.entry("tier", "tier_rank"),
             Map.entry("when", "last_result_at"),
-            Map.entry("decided", "decided_at"));
+            Map.entry("decided", "decided_at"),
+            Map.entry("site", "site"));
 
     private Fleet() {
     }
@@ -37,7 +39,7 @@ public final class Fleet {
      *
      * @param pbx    only this PBX, or null
      * @param status only this status, or null
-     * @param q      endpoint or address contains this text, or null
+     * @param q      endpoint, address or site contains this text, or null
      * @param sort   a key of {@link #SORTS}
      * @param desc   descending
      * @param page   0-based page
@@ -98,15 +100,20 @@ public final class Fleet {
      * One phone's row.
      *
      * @param tier           effective tier ({@code pinned} when pinned)
+     * @param mos            the MOS the policy predicts for the decided codec on the estimated link
+     * @param calls          calls that ended in the last 24 h
+     * @param callMos        their median MOS (of those with one), null without a rated call
      * @param decidedCodecs  codecs of the latest decision
      * @param appliedStatus  what the config writer reported for it, null while it has not
      * @param appliedCodecs  the codecs Asterisk reported after applying it
      * @param problem        why the row is at the top, null when it is not a problem
+     * @param site           the site whose uplink it shares (docs/sites.md), null for a site of its own
      */
     public record Row(String pbxId, String endpoint, String address, String status, String tier, boolean pinned,
             Long downlinkBps, Long uplinkBps, Long estimateBps, Double lossPercent, Double jitterMs, Long rttMicros,
-            Double mos, Instant lastResultAt, String lastOutcome, List<String> decidedCodecs, Instant decidedAt,
-            String appliedStatus, List<String> appliedCodecs, Instant appliedAt, String appliedError, String problem) {
+            Double mos, long calls, Double callMos, Instant lastResultAt, String lastOutcome, List<String> decidedCodecs, Instant decidedAt,
+            String appliedStatus, List<String> appliedCodecs, Instant appliedAt, String appliedError, String problem,
+            String site) {
         /** Asterisk reported codecs other than the decided ones (an empty report says nothing). */
         public boolean appliedDiffers() {
             return appliedCodecs != null && !appliedCodecs.equals(decidedCodecs);

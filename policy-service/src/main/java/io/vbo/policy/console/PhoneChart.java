@@ -4,6 +4,7 @@ import io.vbo.policy.console.ConsoleRepository.BucketPoint;
 import io.vbo.policy.console.ConsoleRepository.Point;
 import io.vbo.policy.model.MedianWindow;
 import io.vbo.policy.model.Tier;
+import io.vbo.policy.repository.CallRepository.CallRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -11,18 +12,29 @@ import java.util.Locale;
 /**
  * A phone's link over time as inline SVG, drawn on the server so the page needs no chart library: each probe result
  * as a mark (class {@code probe}), the estimator's downlink and uplink medians as lines, the tier thresholds as
- * dashed lines, and the decided tier as a band under the plot. The rate axis is logarithmic so 30 kbit/s thresholds
- * and 10 Mbit/s links share one chart.
+ * dashed lines, and the decided tier as a band under the plot. Under it, on the same time axis, each finished call:
+ * its MOS as a mark (class {@code call}, coloured by the policy's verdict; hollow on the floor when unrated) over the
+ * call's duration, and its loss as a bar (class {@code call-loss}). The rate axis is logarithmic so 30 kbit/s
+ * thresholds and 10 Mbit/s links share one chart.
  */
 final class PhoneChart {
     static final int WIDTH = 960;
-    static final int HEIGHT = 340;
+    static final int HEIGHT = 470;
     private static final int LEFT = 70;
     private static final int RIGHT = 150;
     private static final int TOP = 12;
     private static final int PLOT_BOTTOM = 270;
     private static final int BAND_TOP = 282;
     private static final int BAND_HEIGHT = 16;
+    private static final int TIME_LABELS = 314;
+    private static final int MOS_TOP = 326;
+    private static final int MOS_BOTTOM = 410;
+    private static final double MOS_LOW = 1.0;
+    private static final double MOS_HIGH = 4.5;
+    private static final int LOSS_TOP = 420;
+    private static final int LOSS_BOTTOM = 456;
+    /** Loss at the top of the loss strip; more is drawn at the top. */
+    private static final double LOSS_FULL_PERCENT = 20;
     private static final String[] TIER_COLOURS = { "#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a" };
     private static final String PIN_COLOUR = "#1565c0";
 
@@ -53,9 +65,12 @@ final class PhoneChart {
      * @param window      the estimator's window size
      * @param tiers       best first
      * @param spans       tiers decided, oldest first; the first may start before {@code from}
+     * @param calls       calls that ended in range, oldest first
+     * @param mosTarget   the MOS below which the policy judges a call bad (drawn as a line)
      */
     static String draw(Instant from, Instant to, List<Point> points, List<BucketPoint> buckets, List<Long> seedDown,
-            List<Long> seedUp, int window, List<Tier> tiers, List<TierSpan> spans) {
+            List<Long> seedUp, int window, List<Tier> tiers, List<TierSpan> spans, List<CallRow> calls,
+            double mosTarget) {
         double high = 2_000_000;
         double low = 10_000;
         for (Tier t : tiers) {
@@ -91,6 +106,7 @@ final class PhoneChart {
             c.buckets(buckets);
         }
         c.band(tiers, spans);
+        c.calls(calls, mosTarget);
         c.svg.append("</svg>");
         return c.svg.toString();
     }
@@ -129,9 +145,11 @@ final class PhoneChart {
         for (int i = 0; i <= 6; i++) {
             Instant t = Instant.ofEpochMilli(from.toEpochMilli() + span * i / 6);
             String xx = num(x(t));
-            svg.append("<line x1=\"").append(xx).append("\" x2=\"").append(xx).append("\" y1=\"").append(TOP)
-                    .append("\" y2=\"").append(PLOT_BOTTOM).append("\" stroke=\"#f3f3f3\"/>");
-            svg.append("<text x=\"").append(xx).append("\" y=\"").append(HEIGHT - 14)
+            for (int[] panel : new int[][] { { TOP, PLOT_BOTTOM }, { MOS_TOP, LOSS_BOTTOM } }) {
+                svg.append("<line x1=\"").append(xx).append("\" x2=\"").append(xx).append("\" y1=\"").append(panel[0])
+                        .append("\" y2=\"").append(panel[1]).append("\" stroke=\"#f3f3f3\"/>");
+            }
+            svg.append("<text x=\"").append(xx).append("\" y=\"").append(TIME_LABELS)
                     .append("\" text-anchor=\"middle\">").append(ConsoleFormat.axisTime(t, span)).append("</text>");
         }
         svg.append("</g>");
@@ -166,7 +184,7 @@ final class PhoneChart {
                 line.append(num(x(from))).append(',').append(num(y(w.median()))).append(' ');
             }
             for (Point p : points) {
-                if (direction.equals(p.direction()) && "OK".equals(p.outcome()) && "TCP".equals(p.protocol())
+                if (direction.equals(p.direction()) && "OK".equals(p.outcome()) && !"UDP".equals(p.protocol())
                         && p.bitsPerSecond() != null) {
                     if (!w.isEmpty()) {
                         line.append(num(x(p.startedAt()))).append(',').append(num(y(w.median()))).append(' ');
@@ -258,6 +276,73 @@ final class PhoneChart {
                 svg.append("<text x=\"").append(num(x0 + 4)).append("\" y=\"").append(BAND_TOP + BAND_HEIGHT / 2)
                         .append("\" dominant-baseline=\"middle\" fill=\"#fff\">").append(ConsoleFormat.escape(s.tier()))
                         .append("</text>");
+            }
+        }
+        svg.append("</g>");
+    }
+
+    private double mosY(double mos) {
+        double f = (Math.max(MOS_LOW, Math.min(MOS_HIGH, mos)) - MOS_LOW) / (MOS_HIGH - MOS_LOW);
+        return MOS_BOTTOM - f * (MOS_BOTTOM - MOS_TOP);
+    }
+
+    private void calls(List<CallRow> calls, double mosTarget) {
+        svg.append("<g class=\"calls\">");
+        int width = WIDTH - LEFT - RIGHT;
+        svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(MOS_TOP).append("\" width=\"").append(width)
+                .append("\" height=\"").append(MOS_BOTTOM - MOS_TOP).append("\" fill=\"none\" stroke=\"#bbb\"/>");
+        svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(LOSS_TOP).append("\" width=\"").append(width)
+                .append("\" height=\"").append(LOSS_BOTTOM - LOSS_TOP).append("\" fill=\"none\" stroke=\"#bbb\"/>");
+        for (double m : new double[] { 1, 2, 3, 4 }) {
+            svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(num(mosY(m)))
+                    .append("\" text-anchor=\"end\" dominant-baseline=\"middle\">MOS ").append((int) m).append("</text>");
+        }
+        svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append((LOSS_TOP + LOSS_BOTTOM) / 2)
+                .append("\" text-anchor=\"end\" dominant-baseline=\"middle\">loss</text>");
+        svg.append("<text x=\"").append(WIDTH - RIGHT + 4).append("\" y=\"").append(LOSS_TOP + 6)
+                .append("\" dominant-baseline=\"middle\">").append((int) LOSS_FULL_PERCENT).append(" %</text>");
+        String target = num(mosY(mosTarget));
+        svg.append("<line class=\"mos-target\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
+                .append("\" y1=\"").append(target).append("\" y2=\"").append(target)
+                .append("\" stroke=\"#c62828\" stroke-dasharray=\"6 4\"/>");
+        svg.append("<text x=\"").append(WIDTH - RIGHT + 4).append("\" y=\"").append(target)
+                .append("\" dominant-baseline=\"middle\" fill=\"#c62828\">bad below ")
+                .append(String.format(Locale.ROOT, "%.2f", mosTarget)).append("</text>");
+        if (calls.isEmpty()) {
+            svg.append("<text x=\"").append(LEFT + width / 2).append("\" y=\"").append((MOS_TOP + MOS_BOTTOM) / 2)
+                    .append("\" text-anchor=\"middle\" dominant-baseline=\"middle\">no call ended in this range</text>");
+        }
+        for (CallRow call : calls) {
+            String title = ConsoleFormat.escape(call.endedAt() + " call " + call.uniqueId() + ", "
+                    + (call.codec() == null ? "codec unknown" : call.codec()) + ", " + call.durationMs() / 1000 + " s, MOS "
+                    + ConsoleFormat.mos(call.mos()) + ", loss " + ConsoleFormat.percent(call.lossPercent()) + ", jitter "
+                    + ConsoleFormat.ms(call.meanJitterMs()) + ", RTT " + ConsoleFormat.ms(call.rttMs()) + ", "
+                    + call.verdict().toLowerCase(Locale.ROOT));
+            double x1 = x(call.endedAt());
+            double x0 = x(call.endedAt().minusMillis(call.durationMs()));
+            String colour = switch (call.verdict()) {
+                case "GOOD" -> "#2e7d32";
+                case "BAD" -> "#c62828";
+                default -> "#757575";
+            };
+            String yy = num(call.mos() == null ? MOS_BOTTOM - 4 : mosY(call.mos()));
+            if (x1 - x0 >= 2) {
+                svg.append("<line x1=\"").append(num(x0)).append("\" x2=\"").append(num(x1)).append("\" y1=\"")
+                        .append(yy).append("\" y2=\"").append(yy).append("\" stroke=\"").append(colour)
+                        .append("\" stroke-width=\"2\"/>");
+            }
+            svg.append("<circle class=\"call ").append(call.mos() == null ? "unrated" : "rated").append(' ')
+                    .append(call.verdict().toLowerCase(Locale.ROOT)).append("\" cx=\"").append(num(x1)).append("\" cy=\"")
+                    .append(yy).append("\" r=\"3.5\" ")
+                    .append(call.mos() == null ? "fill=\"#fff\" stroke=\"" + colour + "\"" : "fill=\"" + colour + "\"")
+                    .append("><title>").append(title).append("</title></circle>");
+            if (call.lossPercent() != null) {
+                double f = Math.min(1, call.lossPercent() / LOSS_FULL_PERCENT);
+                double h = Math.max(1, f * (LOSS_BOTTOM - LOSS_TOP));
+                svg.append("<rect class=\"call-loss\" x=\"").append(num(x1 - 1.5)).append("\" y=\"")
+                        .append(num(LOSS_BOTTOM - h)).append("\" width=\"3\" height=\"").append(num(h))
+                        .append("\" fill=\"").append(colour).append("\"><title>").append(title)
+                        .append("</title></rect>");
             }
         }
         svg.append("</g>");

@@ -23,6 +23,10 @@ public final class EndpointState {
     public Double mos;
     public final MedianWindow downlink;
     public final MedianWindow uplink;
+    /** What {@link #downlink} holds ({@code null}: nothing yet, or TCP values saved before kinds were kept). */
+    public CapacityKind downlinkKind;
+    /** What {@link #uplink} holds, likewise. */
+    public CapacityKind uplinkKind;
     public final MedianWindow loss;
     public final MedianWindow jitter;
     public Instant lastResultAt;
@@ -42,6 +46,18 @@ public final class EndpointState {
     public List<CodecDecision.Exclusion> excluded = List.of();
     /** Why the policy has nothing to publish for this endpoint right now, {@code null} when it has. */
     public String note;
+    /** Whether the endpoint runs no iperf3 server (its probes are refused while the contact answers): decided from calls. */
+    public boolean passive;
+    /** Consecutive bad calls on {@link #callTier}. */
+    public int badCalls;
+    /** Consecutive good calls on {@link #callTier}. */
+    public int goodCalls;
+    /** The tier the call counters refer to; they restart when the tier changes. */
+    public String callTier;
+    /** The best tier calls allow (set by a call downgrade, raised by good calls), {@code null} when calls allow any. */
+    public String callCap;
+    /** The endpoint's site and its shared uplink, set before each decision; {@code null} for a site of its own. */
+    public SiteShare site;
     /** Whether the table has a row for this endpoint (then saving is an update, else an insert). */
     public boolean stored;
 

@@ -14,5 +14,10 @@ public enum EndpointStatus {
      * No codec of the ceiling fits the link: the endpoint got the leanest transcodable codec of its ceiling, or no
      * decision at all when its ceiling holds no transcodable codec.
      */
-    NO_CODEC_FITS
+    NO_CODEC_FITS,
+    /**
+     * The endpoint runs no iperf3 server (the probe's port is unreachable while its SIP contact answers qualify): it
+     * is decided from its calls and its qualify RTT alone.
+     */
+    PASSIVE
 }

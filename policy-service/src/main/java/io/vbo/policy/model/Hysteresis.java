@@ -33,6 +33,14 @@ public final class Hysteresis {
 
     /** The state after one new estimate. {@code changed()} tells whether the tier moved. */
     public Step next(TierTable table, State state, long estimateBps) {
+        return next(table, state, estimateBps, margin);
+    }
+
+    /**
+     * As {@link #next(TierTable, State, long)} with another margin: 0 for a ladder's estimate, which is exactly the
+     * need of the step it passed (a margin above it could never be cleared) and so needs no headroom for error.
+     */
+    public Step next(TierTable table, State state, long estimateBps, double margin) {
         Tier fit = table.fitting(estimateBps);
         Tier current = state.tier() == null ? null : table.byName(state.tier()).orElse(null);
         if (current == null) {

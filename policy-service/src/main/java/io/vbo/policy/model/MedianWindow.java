@@ -27,6 +27,10 @@ public final class MedianWindow {
         }
     }
 
+    public void clear() {
+        values.clear();
+    }
+
     public boolean isEmpty() {
         return values.isEmpty();
     }

@@ -2,6 +2,9 @@ package io.vbo.policy.model;
 
 import io.vbo.events.CodecDecision.Exclusion;
 import io.vbo.events.CodecDecision.ExclusionCause;
+import io.vbo.events.CodecProfile;
+import io.vbo.events.ProbeResult;
+import io.vbo.events.VoiceLadder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -57,10 +60,33 @@ public final class OverheadAware {
         }
     }
 
+    /** The same rule for another number of concurrent calls (a site's K). */
+    public OverheadAware withCalls(int concurrentCalls) {
+        return concurrentCalls == calls ? this
+                : new OverheadAware(codecs, utilisation, concurrentCalls, layer2Bytes, qualityOrder);
+    }
+
+    /** One call of {@code profile} on the wire, bit/s. */
+    public long wireBps(CodecProfile profile) {
+        return profile.wireBps(layer2Bytes);
+    }
+
     /** Estimate a codec needs: per-call wire rate × calls ÷ utilisation, rounded up to a whole bit/s. */
     public long need(CodecProfile profile) {
         // The epsilon keeps an exact quotient (87,200 / 0.8) from rounding up on a binary-fraction artefact.
         return (long) Math.ceil(profile.wireBps(layer2Bytes) * (double) calls / utilisation - 1e-6);
+    }
+
+    /**
+     * What a ladder showed one direction carries, as an estimate on the tiers' scale: the highest passing step's
+     * wire rate (its datagrams + IP/UDP + layer-2 bytes, × the calls it stood for) ÷ utilisation, so a step of codec
+     * c at this policy's K gives exactly c's {@link #need}. 0 when no step passed. A ladder run at another K is
+     * scaled by bandwidth (wire × its K), which is exact only for the K it ran with.
+     */
+    public long ladderEstimate(ProbeResult.Ladder ladder) {
+        return ladder.passed().stream().mapToLong(step -> (long) Math.ceil(new VoiceLadder.Rung(step.codecs(),
+                step.packetBytes(), step.packetizationMs()).wireBps(layer2Bytes, ladder.calls()) / utilisation - 1e-6))
+                .max().orElse(0);
     }
 
     public Levels levels(Inputs in) {
@@ -117,6 +143,22 @@ public final class OverheadAware {
             }
             out.add(new Exclusion(codec, ExclusionCause.BANDWIDTH, detail));
         });
+        return withUnusable(out, levels);
+    }
+
+    /** Like {@link #excluded}, for a tier chosen without an estimate (a PASSIVE endpoint's calls): {@code why} says why. */
+    public List<Exclusion> excludedWithout(Levels levels, Tier tier, String why) {
+        List<Exclusion> out = new ArrayList<>();
+        levels.needs().forEach((codec, need) -> {
+            if (!tier.codecs().contains(codec)) {
+                out.add(new Exclusion(codec, ExclusionCause.BANDWIDTH, "needs " + PolicyEngine.kbps(need)
+                        + " of link; no capacity estimate, " + why));
+            }
+        });
+        return withUnusable(out, levels);
+    }
+
+    private List<Exclusion> withUnusable(List<Exclusion> out, Levels levels) {
         out.addAll(levels.unusable());
         List<String> order = byQuality(out.stream().map(Exclusion::codec).toList());
         out.sort(Comparator.comparingInt(e -> order.indexOf(e.codec())));

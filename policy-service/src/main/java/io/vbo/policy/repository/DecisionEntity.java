@@ -54,4 +54,6 @@ public class DecisionEntity extends PanacheEntityBase {
     public String excluded;
     @Column(name = "no_codec_fits")
     public boolean noCodecFits;
+    /** The site whose shared uplink the decision was made for, {@code null} for an endpoint that is a site of its own. */
+    public String site;
 }

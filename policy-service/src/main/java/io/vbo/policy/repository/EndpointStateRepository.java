@@ -6,6 +6,7 @@ import io.agroal.api.AgroalDataSource;
 import io.vbo.events.CodecDecision;
 import io.vbo.events.EventJson;
 import io.vbo.events.Validate;
+import io.vbo.policy.model.CapacityKind;
 import io.vbo.policy.model.EndpointState;
 import io.vbo.policy.model.EndpointStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,23 +31,28 @@ public class EndpointStateRepository {
     private static final String COLUMNS = "x.pbx_id, x.endpoint, status, tier, x.codecs, streak, streak_tier, "
             + "consecutive_failures, estimate_bps, downlink_bps, uplink_bps, loss_percent, jitter_ms, rtt_micros, mos, "
             + "downlink_window, uplink_window, loss_window, jitter_window, last_result_at, last_outcome, "
-            + "last_success_at, pin_codecs, no_codec_fits, transcodable, excluded, note";
+            + "last_success_at, pin_codecs, no_codec_fits, transcodable, excluded, note, passive, bad_calls, good_calls, "
+            + "call_tier, call_cap, downlink_kind, uplink_kind";
 
     /** Windows travel as text ("{1,2,3}") because unnest flattens arrays of arrays; the casts rebuild them. */
     private static final String ROWS = """
             unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::int4[],
                    ?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::float8[], ?::int8[], ?::float8[],
                    ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::timestamptz[],
-                   ?::bool[], ?::text[], ?::text[], ?::text[])
-              as u(p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos, dw, uw, lw, jw, lra, lo2, lsa, ncf, tc, ex, nt)""";
+                   ?::bool[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::int4[], ?::text[], ?::text[],
+                   ?::text[], ?::text[])
+              as u(p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos, dw, uw, lw, jw, lra, lo2, lsa, ncf, tc, ex, nt,
+                   pa, bc, gc, ct, cc, dk, uk)""";
 
     private static final String INSERT = """
             insert into endpoint_state (pbx_id, endpoint, status, tier, codecs, streak, streak_tier,
                 consecutive_failures, estimate_bps, downlink_bps, uplink_bps, loss_percent, jitter_ms, rtt_micros, mos,
                 downlink_window, uplink_window, loss_window, jitter_window, last_result_at, last_outcome,
-                last_success_at, no_codec_fits, transcodable, excluded, note, updated_at)
+                last_success_at, no_codec_fits, transcodable, excluded, note, passive, bad_calls, good_calls, call_tier,
+                call_cap, downlink_kind, uplink_kind, updated_at)
             select p, e, s, t, c, st, stt, f, est, dl, ul, lo, ji, rtt, mos,
-                   dw::float8[], uw::float8[], lw::float8[], jw::float8[], lra, lo2, lsa, ncf, tc, ex, nt, now()
+                   dw::float8[], uw::float8[], lw::float8[], jw::float8[], lra, lo2, lsa, ncf, tc, ex, nt, pa, bc, gc, ct,
+                   cc, dk, uk, now()
             """ + "from " + ROWS;
 
     /** A set-based update (cheaper than INSERT … ON CONFLICT row by row); pin columns are only written by {@link #setPin}. */
@@ -57,7 +63,8 @@ public class EndpointStateRepository {
                 rtt_micros = rtt, mos = u.mos, downlink_window = dw::float8[], uplink_window = uw::float8[],
                 loss_window = lw::float8[], jitter_window = jw::float8[], last_result_at = lra, last_outcome = lo2,
                 last_success_at = lsa, no_codec_fits = ncf, transcodable = tc, excluded = ex, note = nt,
-                updated_at = now()
+                passive = pa, bad_calls = bc, good_calls = gc, call_tier = ct, call_cap = cc, downlink_kind = dk,
+                uplink_kind = uk, updated_at = now()
             """ + "from " + ROWS + " where x.pbx_id = u.p and x.endpoint = u.e";
 
     @Inject
@@ -157,6 +164,13 @@ public class EndpointStateRepository {
         s.transcodable = split(rs.getString("transcodable"));
         s.excluded = exclusions(rs.getString("excluded"));
         s.note = rs.getString("note");
+        s.passive = rs.getBoolean("passive");
+        s.badCalls = rs.getInt("bad_calls");
+        s.goodCalls = rs.getInt("good_calls");
+        s.callTier = rs.getString("call_tier");
+        s.callCap = rs.getString("call_cap");
+        s.downlinkKind = kind(rs.getString("downlink_kind"));
+        s.uplinkKind = kind(rs.getString("uplink_kind"));
         s.ceiling = split(rs.getString("ceiling"));
         s.ceilingSource = rs.getString("ceiling_source");
         s.stored = true;
@@ -179,25 +193,24 @@ public class EndpointStateRepository {
             return;
         }
         int n = states.size();
-        Object[][] cols = new Object[26][n];
+        Object[][] cols = new Object[33][n];
         for (int i = 0; i < n; i++) {
             EndpointState s = states.get(i);
             Object[] row = { s.pbxId, s.endpoint, s.status.name(), s.tier, join(s.codecs), s.streak, s.streakTier,
                     s.consecutiveFailures, s.estimateBps, s.downlinkBps, s.uplinkBps, s.lossPercent, s.jitterMs,
                     s.rttMicros, s.mos, literal(s.downlink.values()), literal(s.uplink.values()),
                     literal(s.loss.values()), literal(s.jitter.values()), text(s.lastResultAt), s.lastOutcome,
-                    text(s.lastSuccessAt), s.noCodecFits, join(s.transcodable), EventJson.toJson(s.excluded), s.note };
+                    text(s.lastSuccessAt), s.noCodecFits, join(s.transcodable), EventJson.toJson(s.excluded), s.note,
+                    s.passive, s.badCalls, s.goodCalls, s.callTier, s.callCap, name(s.downlinkKind), name(s.uplinkKind) };
             for (int col = 0; col < row.length; col++) {
                 cols[col][i] = row[col];
             }
         }
         String[] types = { "text", "text", "text", "text", "text", "int4", "text", "int4", "int8", "int8", "int8",
                 "float8", "float8", "int8", "float8", "text", "text", "text", "text", "text", "text", "text", "bool",
-                "text", "text", "text" };
+                "text", "text", "text", "bool", "int4", "int4", "text", "text", "text", "text" };
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int col = 0; col < types.length; col++) {
-                ps.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
-            }
+            SqlArrays.bind(c, ps, types, cols);
             ps.executeUpdate();
         }
     }
@@ -214,6 +227,14 @@ public class EndpointStateRepository {
             ps.setString(5, endpoint);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    private static String name(CapacityKind kind) {
+        return kind == null ? null : kind.name();
+    }
+
+    private static CapacityKind kind(String name) {
+        return name == null ? null : CapacityKind.valueOf(name);
     }
 
     public static String join(List<String> codecs) {

@@ -1,12 +1,15 @@
 package io.vbo.policy.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.vbo.events.ProbeResult;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** One stored probe result. Written in bulk by {@link MeasurementRepository}; read through Panache. */
 @Entity
@@ -39,4 +42,7 @@ public class MeasurementEntity extends PanacheEntityBase {
     public Instant startedAt;
     @Column(name = "stored_at")
     public Instant storedAt;
+    /** A ladder's steps, {@code null} for other protocols. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public ProbeResult.Ladder ladder;
 }

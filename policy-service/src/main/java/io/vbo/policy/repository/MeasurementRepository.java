@@ -1,6 +1,7 @@
 package io.vbo.policy.repository;
 
 import io.agroal.api.AgroalDataSource;
+import io.vbo.events.EventJson;
 import io.vbo.events.ProbeResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,9 +30,11 @@ public class MeasurementRepository {
      */
     private static final String INSERT = """
             insert into measurement (probe_id, pbx_id, endpoint, address, direction, protocol, outcome, bits_per_second,
-                retransmits, jitter_ms, loss_percent, rtt_micros, duration_ms, error, started_at)
-            select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],
-                ?::int4[], ?::float8[], ?::float8[], ?::int8[], ?::int8[], ?::text[], ?::timestamptz[])
+                retransmits, jitter_ms, loss_percent, rtt_micros, duration_ms, error, started_at, ladder)
+            select id, p, e, a, d, pr, o, bps, rx, ji, lo, rtt, du, er, st, la::jsonb
+            from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],
+                ?::int4[], ?::float8[], ?::float8[], ?::int8[], ?::int8[], ?::text[], ?::timestamptz[], ?::text[])
+              as u(id, p, e, a, d, pr, o, bps, rx, ji, lo, rtt, du, er, st, la)
             on conflict on constraint measurement_pk do nothing
             returning probe_id""";
 
@@ -56,6 +59,7 @@ public class MeasurementRepository {
         Object[] duration = new Object[n];
         Object[] error = new Object[n];
         Object[] started = new Object[n];
+        Object[] ladder = new Object[n];
         for (int i = 0; i < n; i++) {
             ProbeResult r = results.get(i);
             ids[i] = r.probeId().toString();
@@ -73,13 +77,14 @@ public class MeasurementRepository {
             duration[i] = r.durationMs();
             error[i] = r.error();
             started[i] = r.startedAt().toString();
+            ladder[i] = r.ladder() == null ? null : EventJson.toJson(r.ladder());
         }
         Set<UUID> inserted = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             Object[][] columns = { ids, pbx, ep, address, direction, protocol, outcome, bps, retransmits, jitter, loss,
-                    rtt, duration, error, started };
+                    rtt, duration, error, started, ladder };
             String[] types = { "text", "text", "text", "text", "text", "text", "text", "int8", "int4", "float8",
-                    "float8", "int8", "int8", "text", "text" };
+                    "float8", "int8", "int8", "text", "text", "text" };
             List<Array> arrays = new ArrayList<>();
             for (int i = 0; i < columns.length; i++) {
                 Array array = c.createArrayOf(types[i], columns[i]);
@@ -130,9 +135,9 @@ public class MeasurementRepository {
                 select date_bin(make_interval(secs => ?), started_at, timestamptz '1970-01-01') as b, outcome,
                        count(*) as n,
                        percentile_cont(0.5) within group (order by bits_per_second)
-                           filter (where outcome = 'OK' and protocol = 'TCP') as p50,
+                           filter (where outcome = 'OK' and protocol in ('TCP', 'LADDER')) as p50,
                        percentile_cont(0.95) within group (order by bits_per_second)
-                           filter (where outcome = 'OK' and protocol = 'TCP') as p95
+                           filter (where outcome = 'OK' and protocol in ('TCP', 'LADDER')) as p95
                 from measurement
                 where pbx_id = ? and started_at >= ? and started_at < ?
                 group by b, outcome

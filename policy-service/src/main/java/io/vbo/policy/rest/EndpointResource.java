@@ -1,30 +1,34 @@
 package io.vbo.policy.rest;
 
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
-import io.quarkus.panache.common.Sort;
+import io.vbo.web.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vbo.events.Codecs;
+import io.vbo.events.SiteLimit;
 import io.vbo.events.Validate;
 import io.vbo.policy.model.EndpointStatus;
 import io.vbo.policy.repository.CeilingEntity;
 import io.vbo.policy.repository.CeilingHistoryEntity;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointEntity;
+import io.vbo.policy.repository.EndpointQueries;
 import io.vbo.policy.repository.EndpointStateRepository;
-import io.vbo.policy.repository.MeasurementEntity;
+import io.vbo.policy.repository.MeasurementRow;
 import io.vbo.policy.rest.Views.CeilingChangeView;
 import io.vbo.policy.rest.Views.CeilingHistoryView;
 import io.vbo.policy.rest.Views.CeilingRequest;
 import io.vbo.policy.rest.Views.CeilingView;
 import io.vbo.policy.rest.Views.DecisionView;
 import io.vbo.policy.rest.Views.EndpointPage;
+import io.vbo.policy.rest.Views.EndpointSiteView;
 import io.vbo.policy.rest.Views.EndpointView;
 import io.vbo.policy.rest.Views.MeasurementPage;
-import io.vbo.policy.rest.Views.MeasurementView;
 import io.vbo.policy.rest.Views.PinRequest;
+import io.vbo.policy.service.CallService;
 import io.vbo.policy.service.CeilingService;
 import io.vbo.policy.service.Decisions;
+import io.vbo.policy.service.MeasurementExport;
 import io.vbo.policy.service.PinService;
+import io.vbo.policy.service.SiteService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -37,8 +41,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -50,56 +54,48 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "endpoints")
 public class EndpointResource {
-    static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
-
     @Inject
     PinService pins;
     @Inject
     CeilingService ceilings;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    EndpointQueries queries;
+    @Inject
+    MeasurementExport export;
+    @Inject
+    CallService calls;
+    @Inject
+    SiteService sites;
 
     @GET
     @RolesAllowed({ "viewer", "admin" })
     @Operation(summary = "List endpoints with their current tier and latest estimate",
             description = "Filters: pbx, tier (an effective tier; 'pinned' for pinned endpoints), status "
-                    + "(PENDING, MEASURED, UNMEASURED, AWAITING_CEILING, NO_CODEC_FITS). Ordered by PBX and endpoint; "
+                    + "(PENDING, MEASURED, UNMEASURED, AWAITING_CEILING, NO_CODEC_FITS, PASSIVE). Ordered by PBX and endpoint; "
                     + "pass 'next' as 'after'.")
+    @APIResponse(responseCode = "200", description = "a page of endpoints")
+    @APIResponse(responseCode = "400", description = "bad pbx, status, limit or after (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
     public EndpointPage list(@QueryParam("pbx") String pbx, @QueryParam("tier") String tier,
             @QueryParam("status") String status, @QueryParam("limit") String limitParam,
             @QueryParam("after") String after) {
         int limit = Params.limit(limitParam, 100);
-        StringBuilder where = new StringBuilder("1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (pbx != null && !pbx.isBlank()) {
-            args.add(Validate.pbxId("pbx", pbx));
-            where.append(" and id.pbxId = ?").append(args.size());
-        }
-        if (tier != null && !tier.isBlank()) {
-            if (PinService.PINNED_TIER.equals(tier)) {
-                where.append(" and pinCodecs is not null");
-            } else {
-                args.add(tier);
-                where.append(" and pinCodecs is null and tier = ?").append(args.size());
-            }
-        }
-        if (status != null && !status.isBlank()) {
-            args.add(status(status));
-            where.append(" and status = ?").append(args.size());
-        }
-        if (after != null && !after.isBlank()) {
+        boolean pinned = PinService.PINNED_TIER.equals(tier);
+        EndpointQueries.Filter filter = new EndpointQueries.Filter(blank(pbx) ? null : Validate.pbxId("pbx", pbx),
+                pinned, blank(tier) || pinned ? null : tier, blank(status) ? null : status(status));
+        String afterPbx = null;
+        String afterEndpoint = null;
+        if (!blank(after)) {
             int slash = after.indexOf('/');
             if (slash < 0) {
                 throw ProblemException.badRequest("after: must be the 'next' value of the previous page (pbxId/endpoint)");
             }
-            args.add(after.substring(0, slash));
-            int p = args.size();
-            args.add(after.substring(slash + 1));
-            where.append(" and (id.pbxId > ?").append(p).append(" or (id.pbxId = ?").append(p)
-                    .append(" and id.endpoint > ?").append(p + 1).append("))");
+            afterPbx = after.substring(0, slash);
+            afterEndpoint = after.substring(slash + 1);
         }
-        List<EndpointEntity> rows = EndpointEntity.<EndpointEntity>find(where.toString(),
-                Sort.by("id.pbxId").and("id.endpoint"), args.toArray()).range(0, limit).list();
+        List<EndpointEntity> rows = queries.endpoints(filter, afterPbx, afterEndpoint, limit);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -112,9 +108,25 @@ public class EndpointResource {
     @GET
     @Path("/{pbxId}/{endpoint}")
     @RolesAllowed({ "viewer", "admin" })
-    @Operation(summary = "One endpoint")
-    public EndpointView one(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
-        return view(find(pbxId, endpoint));
+    @Operation(summary = "One endpoint, with the MOS percentiles of its calls of the last 24 h and its site")
+    @APIResponse(responseCode = "200", description = "the endpoint")
+    @APIResponse(responseCode = "400", description = "bad PBX id or endpoint name (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
+    public EndpointView one(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint)
+            throws SQLException {
+        Instant since = Instant.now().minus(java.time.Duration.ofDays(1));
+        EndpointView view = view(find(pbxId, endpoint));
+        String site = sites.siteOf(pbxId, endpoint);
+        EndpointSiteView siteView = site == null ? null : sites.snapshot(pbxId, site).map(EndpointResource::site)
+                .orElse(null);
+        return view.with(CallResource.view(since, calls.mosSince(pbxId, endpoint, since)), siteView);
+    }
+
+    /** What the endpoint view says of its site. */
+    static EndpointSiteView site(SiteService.Snapshot s) {
+        return new EndpointSiteView(s.site(), s.endpoints().size(), s.calls().used(), s.calls().source().name(),
+                s.capacity().usedBps(), s.limit().map(SiteLimit::maxCalls).orElse(null));
     }
 
     @GET
@@ -122,6 +134,10 @@ public class EndpointResource {
     @RolesAllowed({ "viewer", "admin" })
     @Operation(summary = "Measurements of one endpoint in [from, to), oldest first, keyset-paginated",
             description = "limit 1..1000 (default 100); pass nextCursor as cursor for the next page.")
+    @APIResponse(responseCode = "200", description = "a page of measurements")
+    @APIResponse(responseCode = "400", description = "bad name, from, to (outside 1970..9999 or not before to), limit or cursor (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
     public MeasurementPage measurements(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
@@ -133,21 +149,15 @@ public class EndpointResource {
     @Produces("text/csv")
     @RolesAllowed({ "viewer", "admin" })
     @Operation(summary = "The same page as CSV; the next page's cursor is in the X-Next-Cursor header")
+    @APIResponse(responseCode = "200", description = "the page as CSV, text cells that start like a formula prefixed with '")
+    @APIResponse(responseCode = "400", description = "bad name, from, to, limit or cursor (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
     public Response measurementsCsv(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         MeasurementPage page = page(pbxId, endpoint, from, to, limit, cursor);
-        StringBuilder csv = new StringBuilder("probe_id,started_at,direction,protocol,outcome,bits_per_second,"
-                + "retransmits,jitter_ms,loss_percent,rtt_micros,duration_ms,address,error\n");
-        for (MeasurementView m : page.items()) {
-            csv.append(m.probeId()).append(',').append(m.startedAt()).append(',').append(m.direction()).append(',')
-                    .append(m.protocol()).append(',').append(m.outcome()).append(',').append(cell(m.bitsPerSecond()))
-                    .append(',').append(cell(m.retransmits())).append(',').append(cell(m.jitterMs())).append(',')
-                    .append(cell(m.lossPercent())).append(',').append(cell(m.rttMicros())).append(',')
-                    .append(m.durationMs()).append(',').append(m.address()).append(',').append(quote(m.error()))
-                    .append('\n');
-        }
-        Response.ResponseBuilder response = Response.ok(csv.toString(), "text/csv; charset=UTF-8");
+        Response.ResponseBuilder response = Response.ok(export.csv(page.items()), "text/csv; charset=UTF-8");
         if (page.nextCursor() != null) {
             response.header("X-Next-Cursor", page.nextCursor());
         }
@@ -158,18 +168,25 @@ public class EndpointResource {
     @Path("/{pbxId}/{endpoint}/decisions")
     @RolesAllowed({ "viewer", "admin" })
     @Operation(summary = "Decisions of one endpoint, newest first, with reason and applied status")
+    @APIResponse(responseCode = "200", description = "the decisions")
+    @APIResponse(responseCode = "400", description = "bad PBX id, endpoint name or limit (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
     public List<DecisionView> decisions(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
             @QueryParam("limit") String limit) {
         find(pbxId, endpoint);
-        return DecisionEntity.<DecisionEntity>find("pbxId = ?1 and endpoint = ?2", Sort.descending("decidedAt"),
-                pbxId, endpoint).range(0, Params.limit(limit, 50) - 1).list().stream()
-                .map(EndpointResource::view).toList();
+        return queries.decisions(pbxId, endpoint, Params.limit(limit, 50)).stream().map(EndpointResource::view).toList();
     }
 
     @PUT
     @Path("/{pbxId}/{endpoint}/pin")
     @RolesAllowed("admin")
     @Operation(summary = "Pin the endpoint's codecs (overrides the policy); publishes a decision")
+    @APIResponse(responseCode = "200", description = "pinned; the decision it published")
+    @APIResponse(responseCode = "400", description = "bad path or body: missing, unknown or repeated codec, wrong JSON types (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "403", description = "not an admin")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
     public DecisionView pin(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint,
             PinRequest request) {
         validate(pbxId, endpoint);
@@ -184,6 +201,12 @@ public class EndpointResource {
     @Path("/{pbxId}/{endpoint}/pin")
     @RolesAllowed("admin")
     @Operation(summary = "Remove the pin; publishes the policy's decision when it has one (200), else 204")
+    @APIResponse(responseCode = "200", description = "unpinned; the policy's decision it published")
+    @APIResponse(responseCode = "204", description = "unpinned; the policy has no decision for the endpoint yet")
+    @APIResponse(responseCode = "400", description = "bad PBX id or endpoint name (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "403", description = "not an admin")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
     public Response unpin(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
         validate(pbxId, endpoint);
         return pins.unpin(pbxId, endpoint, identity.getPrincipal().getName())
@@ -195,6 +218,12 @@ public class EndpointResource {
     @Path("/{pbxId}/{endpoint}/decisions")
     @RolesAllowed("admin")
     @Operation(summary = "Publish the endpoint's current decision again (e.g. after restoring a PBX)")
+    @APIResponse(responseCode = "200", description = "the decision published again")
+    @APIResponse(responseCode = "400", description = "bad PBX id or endpoint name (problem JSON)")
+    @APIResponse(responseCode = "401", description = "no or wrong credentials")
+    @APIResponse(responseCode = "403", description = "not an admin")
+    @APIResponse(responseCode = "404", description = "the endpoint was never measured (problem JSON)")
+    @APIResponse(responseCode = "409", description = "no decision yet: no successful measurement and no pin (problem JSON)")
     public DecisionView republish(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
         validate(pbxId, endpoint);
         return pins.republish(pbxId, endpoint, identity.getPrincipal().getName()).map(EndpointResource::view)
@@ -212,12 +241,8 @@ public class EndpointResource {
     @APIResponse(responseCode = "404", description = "no ceiling is known for the endpoint yet (problem JSON)")
     public CeilingView ceiling(@PathParam("pbxId") String pbxId, @PathParam("endpoint") String endpoint) {
         validate(pbxId, endpoint);
-        CeilingEntity c = CeilingEntity.findById(new EndpointEntity.Key(pbxId, endpoint));
-        if (c == null) {
-            throw ProblemException.notFound("no ceiling is known for " + pbxId + "/" + endpoint
-                    + ": the config writer reports it when it first manages the endpoint, or PUT one");
-        }
-        return view(c);
+        return view(queries.ceiling(pbxId, endpoint).orElseThrow(() -> ProblemException.notFound("no ceiling is known for "
+                + pbxId + "/" + endpoint + ": the config writer reports it when it first manages the endpoint, or PUT one")));
     }
 
     @PUT
@@ -255,8 +280,7 @@ public class EndpointResource {
             @PathParam("endpoint") String endpoint, @QueryParam("limit") String limit) {
         validate(pbxId, endpoint);
         int max = Params.limit(limit, 50);
-        List<CeilingHistoryEntity> rows = CeilingHistoryEntity.<CeilingHistoryEntity>find("pbxId = ?1 and endpoint = ?2",
-                Sort.descending("id"), pbxId, endpoint).range(0, max - 1).list();
+        List<CeilingHistoryEntity> rows = queries.ceilingHistory(pbxId, endpoint, max);
         if (rows.isEmpty()) {
             find(pbxId, endpoint);
         }
@@ -268,26 +292,17 @@ public class EndpointResource {
     private MeasurementPage page(String pbxId, String endpoint, String fromParam, String toParam, String limitParam,
             String cursorParam) {
         find(pbxId, endpoint);
-        Instant from = Params.instant("from", fromParam, Instant.EPOCH);
-        Instant to = Params.instant("to", toParam, FAR_FUTURE);
+        Instant from = Params.instant("from", fromParam, Validate.EARLIEST);
+        Instant to = Params.instant("to", toParam, Validate.LATEST);
         Params.range(from, to);
         int limit = Params.limit(limitParam, 100);
         Params.Cursor cursor = Params.Cursor.decode(cursorParam);
-        String query = "pbxId = ?1 and endpoint = ?2 and startedAt >= ?3 and startedAt < ?4";
-        List<Object> args = new ArrayList<>(List.of(pbxId, endpoint, from, to));
-        if (cursor != null) {
-            query += " and (startedAt > ?5 or (startedAt = ?5 and probeId > ?6))";
-            args.add(cursor.startedAt());
-            args.add(cursor.probeId());
-        }
-        // A DTO projection: rows go straight into records, without managed entities in the session.
-        PanacheQuery<MeasurementView> q = MeasurementEntity.find(query, Sort.by("startedAt").and("probeId"),
-                args.toArray()).project(MeasurementView.class);
-        List<MeasurementView> rows = q.range(0, limit).list();
+        List<MeasurementRow> rows = queries.measurements(pbxId, endpoint, from, to,
+                cursor == null ? null : cursor.startedAt(), cursor == null ? null : cursor.probeId(), limit);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
-            MeasurementView last = rows.get(limit - 1);
+            MeasurementRow last = rows.get(limit - 1);
             next = new Params.Cursor(last.startedAt(), last.probeId()).encode();
         }
         return new MeasurementPage(List.copyOf(rows), next);
@@ -298,13 +313,14 @@ public class EndpointResource {
         Validate.endpoint("endpoint", endpoint);
     }
 
-    static EndpointEntity find(String pbxId, String endpoint) {
+    private EndpointEntity find(String pbxId, String endpoint) {
         validate(pbxId, endpoint);
-        EndpointEntity e = EndpointEntity.findById(new EndpointEntity.Key(pbxId, endpoint));
-        if (e == null) {
-            throw ProblemException.notFound("no endpoint " + pbxId + "/" + endpoint + " has been measured");
-        }
-        return e;
+        return queries.endpoint(pbxId, endpoint).orElseThrow(() -> ProblemException.notFound("no endpoint " + pbxId
+                + "/" + endpoint + " has been measured"));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static String status(String value) {
@@ -325,7 +341,7 @@ public class EndpointResource {
                 e.rttMicros == null ? null : e.rttMicros / 1000.0, e.mos, e.consecutiveFailures, e.lastResultAt,
                 e.lastOutcome, e.lastSuccessAt, e.pinnedBy, e.pinnedAt, EndpointStateRepository.split(e.ceiling),
                 e.ceilingSource, e.ceilingRecordedAt, EndpointStateRepository.split(e.transcodable),
-                EndpointStateRepository.exclusions(e.excluded), e.noCodecFits, e.note);
+                EndpointStateRepository.exclusions(e.excluded), e.noCodecFits, e.note, null, null);
     }
 
     static DecisionView view(DecisionEntity d) {
@@ -333,24 +349,11 @@ public class EndpointResource {
                 d.preset, d.estimateBps, Decisions.thresholds(d), d.mos, d.reason, d.decidedAt, d.publishedAt,
                 d.appliedStatus, d.appliedAt, d.appliedCodecs == null ? null : EndpointStateRepository.split(d.appliedCodecs),
                 d.appliedError, EndpointStateRepository.split(d.ceiling), EndpointStateRepository.split(d.transcodable),
-                EndpointStateRepository.exclusions(d.excluded), d.noCodecFits);
+                EndpointStateRepository.exclusions(d.excluded), d.noCodecFits, d.site);
     }
 
     static CeilingView view(CeilingEntity c) {
         return new CeilingView(c.id.pbxId(), c.id.endpoint(), EndpointStateRepository.split(c.codecs), c.source,
                 c.recordedAt, c.recordedBy);
-    }
-
-    private static String cell(Object value) {
-        return value == null ? "" : value.toString();
-    }
-
-    /** RFC 4180 quoting; a leading formula character is neutralised so spreadsheets do not execute it. */
-    private static String quote(String value) {
-        if (value == null) {
-            return "";
-        }
-        String v = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        return "\"" + v.replace("\"", "\"\"") + "\"";
     }
 }

@@ -1,5 +1,6 @@
 package io.vbo.policy.rest;
 
+import io.vbo.web.ProblemException;
 import io.vbo.events.Validate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,7 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.UUID;
 
-/** Query parameter parsing with a 400 that names the parameter. */
+/** Query parameter parsing with a 400 that names the parameter; instants within {@link Validate#EARLIEST}..LATEST. */
 final class Params {
     static final int MAX_LIMIT = 1000;
 
@@ -19,12 +20,14 @@ final class Params {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        Instant parsed;
         try {
-            return Instant.parse(value);
+            parsed = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest(name + ": must be an ISO-8601 instant such as 2026-11-26T10:00:00Z, got '"
                     + Validate.printable(value) + "'");
         }
+        return Validate.instant(name, parsed);
     }
 
     static int limit(String value, int fallback) {
@@ -79,7 +82,8 @@ final class Params {
             try {
                 String text = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
                 int bar = text.indexOf('|');
-                return new Cursor(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
+                return new Cursor(Validate.instant("cursor", Instant.parse(text.substring(0, bar))),
+                        UUID.fromString(text.substring(bar + 1)));
             } catch (IllegalArgumentException | DateTimeParseException | IndexOutOfBoundsException e) {
                 throw ProblemException.badRequest("cursor: not a cursor this API returned, got '"
                         + Validate.printable(value) + "'");

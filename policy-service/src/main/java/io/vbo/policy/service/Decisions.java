@@ -69,9 +69,12 @@ public final class Decisions {
 
     /** The row of a policy change. */
     public static DecisionEntity of(EndpointState s, PolicyEngine.Change c, String preset) {
-        return create(s.pbxId, s.endpoint, c.tier(), c.codecs(), c.previousTier(), DecisionEntity.Cause.POLICY, preset,
-                c.estimateBps(), c.thresholds(), c.mos(), c.text(),
+        DecisionEntity d = create(s.pbxId, s.endpoint, c.tier(), c.codecs(), c.previousTier(),
+                DecisionEntity.Cause.POLICY, preset, c.estimateBps(), c.thresholds(), c.mos(),
+                s.site == null ? c.text() : "site " + s.site.site() + " (" + s.site.basis() + "): " + c.text(),
                 new Detail(c.ceiling(), c.transcodable(), c.excluded(), c.noCodecFits()));
+        d.site = s.site == null ? null : s.site.site();
+        return d;
     }
 
     public static CodecDecision toEvent(DecisionEntity d) {
@@ -79,7 +82,7 @@ public final class Decisions {
                 EndpointStateRepository.split(d.codecs), d.previousTier,
                 new CodecDecision.Reason(d.preset, d.estimateBps, thresholds(d), d.mos, d.reason), d.decidedAt,
                 EndpointStateRepository.split(d.ceiling), EndpointStateRepository.split(d.transcodable),
-                EndpointStateRepository.exclusions(d.excluded), d.noCodecFits);
+                EndpointStateRepository.exclusions(d.excluded), d.noCodecFits, d.site);
     }
 
     public static Map<String, Long> thresholds(DecisionEntity d) {

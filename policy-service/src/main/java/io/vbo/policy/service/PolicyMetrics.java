@@ -1,11 +1,13 @@
 package io.vbo.policy.service;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.vbo.events.ProbeResult;
 import io.vbo.policy.model.EndpointState;
+import io.vbo.policy.repository.CallRepository;
 import io.vbo.policy.repository.EndpointEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,6 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The policy's Prometheus metrics, under the names the dashboard relies on. */
 @ApplicationScoped
 public class PolicyMetrics {
+    private static final double[] MOS_BUCKETS = CallRepository.MOS_EDGES.stream().mapToDouble(Double::doubleValue)
+            .sorted().toArray();
+
     private final Map<String, AtomicLong> estimates = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ranks = new ConcurrentHashMap<>();
     private final Set<String> noCodecFits = ConcurrentHashMap.newKeySet();
@@ -40,9 +45,26 @@ public class PolicyMetrics {
         registry.counter("vbo.policy.results.stored", "outcome", outcome.name()).increment(count);
     }
 
+    /**
+     * One finished call stored: {@code vbo.policy.calls{pbx,codec}} and its MOS in {@code vbo.policy.call.mos{pbx}},
+     * a histogram with buckets at the MOS band edges of the PBX summary (unrated calls have no MOS).
+     */
+    public void call(String pbxId, String codec, Double mos) {
+        registry.counter("vbo.policy.calls", "pbx", pbxId, "codec", codec == null ? "unknown" : codec).increment();
+        if (mos != null) {
+            DistributionSummary.builder("vbo.policy.call.mos").tag("pbx", pbxId)
+                    .serviceLevelObjectives(MOS_BUCKETS).register(registry).record(mos);
+        }
+    }
+
     /** A batch could not be stored (database down); it is retried, so this counts attempts, not lost results. */
     public void storeFailed() {
         registry.counter("vbo.policy.store.failures").increment();
+    }
+
+    /** The database refused a result for its data; it went to the dead-letter topic. */
+    public void refused() {
+        registry.counter("vbo.policy.results.refused").increment();
     }
 
     /**
@@ -53,7 +75,7 @@ public class PolicyMetrics {
         if (s.estimateBps != null) {
             gauge(estimates, "vbo.policy.estimate.bps", s).set(s.estimateBps);
         }
-        gauge(ranks, "vbo.policy.tier.rank", s).set(runtime.engine().rank(s, capabilities.inputs(s)));
+        gauge(ranks, "vbo.policy.tier.rank", s).set(SiteService.engineOf(runtime, s).rank(s, capabilities.inputs(s)));
         noCodecFits(s.pbxId, s.endpoint, s.noCodecFits);
     }
 

@@ -2,6 +2,7 @@ package io.vbo.policy.service;
 
 import io.vbo.events.Codecs;
 import io.vbo.policy.config.PolicyConfig;
+import io.vbo.policy.model.CallEvidence;
 import io.vbo.policy.model.CodecTable;
 import io.vbo.policy.model.Hysteresis;
 import io.vbo.policy.model.OverheadAware;
@@ -37,8 +38,12 @@ public class PolicyRuntime {
         this.overhead = new OverheadAware(codecs, config.utilisation(), config.expectedConcurrentCalls(),
                 config.layer2Bytes(), Codecs.parseList("vbo.policy.quality-order", String.join(",", config.qualityOrder())));
         this.hysteresis = new Hysteresis(config.hysteresis().upgradeAfter(), config.hysteresis().margin());
+        PolicyConfig.Calls calls = config.calls();
+        CallEvidence evidence = new CallEvidence(new CallEvidence.Rules(calls.mosTarget(),
+                calls.maxLossPercent().orElse(null), calls.maxJitterMs().orElse(null), calls.minReports(),
+                calls.downgradeAfter(), calls.passiveAfter()), codecs, config.emodel().jitterBufferFactor());
         this.engine = new PolicyEngine(seedTiers, overhead, codecs, hysteresis, config.estimator().window(),
-                config.hysteresis().unmeasuredAfter(), config.emodel().jitterBufferFactor());
+                config.hysteresis().unmeasuredAfter(), config.emodel().jitterBufferFactor(), evidence);
         this.assumedTranscodable = Codecs.parseList("vbo.policy.assumed-transcodable",
                 String.join(",", config.assumedTranscodable())).stream().sorted().toList();
         config.passThrough().forEach((pbx, list) -> passThrough.put(Validate.pbxId("vbo.policy.pass-through", pbx),

@@ -2,6 +2,7 @@ package io.vbo.policy.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.QuarkusTransactionException;
+import io.vbo.events.SiteLimit;
 import io.vbo.policy.model.EndpointState;
 import io.vbo.policy.repository.DecisionEntity;
 import io.vbo.policy.repository.EndpointStateRepository;
@@ -17,7 +18,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
- * Decides endpoints again after what they are decided within changed (a ceiling, a PBX's transcodable set): the
+ * Decides endpoints again after what they are decided within changed (a ceiling, a PBX's transcodable set, a site's
+ * membership or K): the
  * change is stored, the states updated and decided, and the decisions stored, in one transaction under the states
  * lock (like an ingest batch); the decisions are published after it commits. Pinned endpoints are decided too, but
  * not published.
@@ -36,6 +38,10 @@ public class Redecider {
     DecisionPublisher publisher;
     @Inject
     PolicyMetrics metrics;
+    @Inject
+    SiteService sites;
+    @Inject
+    SiteLimitPublisher limits;
 
     /** Stores a change and says whether anything changed; only then are the endpoints decided again. */
     public interface Store extends Callable<Boolean> {
@@ -47,7 +53,7 @@ public class Redecider {
             store.run();
             return redecide;
         }, () -> repository.keysOf(pbxId), s -> {
-        }, undo);
+        }, undo, false);
     }
 
     /**
@@ -56,13 +62,25 @@ public class Redecider {
      */
     public List<DecisionEntity> redecideEndpoint(String key, Store store, Consumer<EndpointState> mutation) {
         return run(store, () -> List.of(key), mutation, () -> {
-        });
+        }, false);
+    }
+
+    /**
+     * Runs {@code store}; when it reports a change, decides the endpoints {@code keys} returns again (all members of
+     * the sites whose membership or K changed), creating states for members never measured: a site's phones are
+     * decided on the site's capacity, measured through one of them or declared.
+     */
+    public List<DecisionEntity> redecideSites(Store store, Callable<Collection<String>> keys) {
+        return run(store, keys, s -> {
+        }, () -> {
+        }, true);
     }
 
     private List<DecisionEntity> run(Store store, Callable<Collection<String>> keys, Consumer<EndpointState> mutation,
-            Runnable undo) {
+            Runnable undo, boolean create) {
         Set<String> touchedKeys = new HashSet<>();
         List<EndpointState> touched = new ArrayList<>();
+        List<SiteLimit> changedLimits = new ArrayList<>();
         List<DecisionEntity> decisions;
         states.lock().lock();
         try {
@@ -71,11 +89,11 @@ public class Redecider {
                     return List.of();
                 }
                 touchedKeys.addAll(keys.call());
-                Map<String, EndpointState> byKey = states.get(touchedKeys, false);
+                Map<String, EndpointState> byKey = states.get(touchedKeys, create);
                 List<DecisionEntity> made = new ArrayList<>();
                 for (EndpointState s : byKey.values()) {
                     mutation.accept(s);
-                    runtime.engine().redecide(s, capabilities.inputs(s)).filter(c -> !s.pinned())
+                    sites.prepare(s, false).redecide(s, capabilities.inputs(s)).filter(c -> !s.pinned())
                             .ifPresent(c -> made.add(Decisions.of(s, c, runtime.preset())));
                     touched.add(s);
                 }
@@ -83,10 +101,12 @@ public class Redecider {
                 if (!made.isEmpty()) {
                     DecisionEntity.persist(made);
                 }
+                changedLimits.addAll(sites.limits(touched));
                 return made;
             });
         } catch (RuntimeException e) {
             states.evict(touchedKeys);
+            sites.reload();
             undo.run();
             throw e instanceof QuarkusTransactionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         } finally {
@@ -94,6 +114,7 @@ public class Redecider {
         }
         touched.forEach(metrics::update);
         publisher.publish(decisions);
+        limits.publish(changedLimits);
         return decisions;
     }
 }

@@ -3,6 +3,7 @@ package io.vbo.policy.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.vbo.policy.config.PolicyConfig;
+import io.vbo.policy.repository.CallRepository;
 import io.vbo.policy.repository.MeasurementRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,13 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
 
-/** Purges measurements older than the retention period, in chunks so no single transaction grows large. */
+/** Purges measurements and calls older than the retention period, in chunks so no single transaction grows large. */
 @ApplicationScoped
 public class RetentionJob {
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
 
     @Inject
     MeasurementRepository measurements;
+    @Inject
+    CallRepository calls;
     @Inject
     PolicyConfig config;
 
@@ -30,17 +33,28 @@ public class RetentionJob {
         }
     }
 
-    /** Deletes every measurement started before {@code cutoff}; returns how many. */
+    /** Deletes every measurement, call sample and call older than {@code cutoff}; returns how many measurements. */
     public long purge(Instant cutoff) {
+        long total = purge(cutoff, "measurements", measurements::purgeChunk);
+        purge(cutoff, "call samples", calls::purgeSamples);
+        purge(cutoff, "calls", calls::purgeSummaries);
+        return total;
+    }
+
+    private interface Chunk {
+        int purge(Instant cutoff, int chunk) throws Exception;
+    }
+
+    private long purge(Instant cutoff, String what, Chunk purger) {
         long total = 0;
         int chunk = config.retention().chunkSize();
         int deleted;
         do {
-            deleted = QuarkusTransaction.requiringNew().call(() -> measurements.purgeChunk(cutoff, chunk));
+            deleted = QuarkusTransaction.requiringNew().call(() -> purger.purge(cutoff, chunk));
             total += deleted;
         } while (deleted == chunk);
         if (total > 0) {
-            LOG.infof("retention: purged %d measurements started before %s", total, cutoff);
+            LOG.infof("retention: purged %d %s older than %s", total, what, cutoff);
         }
         return total;
     }

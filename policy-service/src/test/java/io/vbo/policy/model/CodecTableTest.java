@@ -2,6 +2,7 @@ package io.vbo.policy.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vbo.events.CodecProfile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;

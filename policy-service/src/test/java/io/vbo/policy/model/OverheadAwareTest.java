@@ -3,6 +3,7 @@ package io.vbo.policy.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vbo.events.CodecProfile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.vbo.probe.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.vbo.events.Cidr;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,26 +26,94 @@ public interface ProbeConfig {
     @WithDefault("0.2")
     double intervalSpread();
 
-    /** Which measurements one probe makes, in order: {@code tcp} (capacity) and/or {@code voice} (UDP, loss/jitter). */
-    @WithDefault("tcp")
+    /**
+     * Which measurements one probe makes, in order: {@code ladder} (voice-rate steps: does the link carry K calls of
+     * each tier's codec), {@code tcp} (capacity, fills the link) and/or {@code voice} (one UDP stream, loss/jitter).
+     */
+    @WithDefault("ladder")
     List<Profile> profiles();
 
     /** How often due endpoints are looked for (a finished probe also starts the next one at once). */
     @WithDefault("1S")
     Duration tick();
 
-    /** Most probes running at once on this instance. */
-    @WithDefault("4")
+    /** Most probes running at once on this instance (each is one iperf3 client process). */
+    @WithDefault("16")
     int maxParallel();
 
-    /** Most probes running at once per PBX: two probes sharing one uplink would each see only part of it. */
-    @WithDefault("1")
+    /** Most probes running at once per PBX, whatever its budget leaves room for. */
+    @WithDefault("16")
     int maxParallelPerPbx();
+
+    /**
+     * Probe budget in bit/s of a PBX without {@code pbx."<id>".budget}: running probes' peak send rates add up to at
+     * most this (a probe whose peak is higher, TCP's included, runs alone). 1 Mbit/s ≈ 14 voice probes at once.
+     */
+    @WithDefault("1000000")
+    long budget();
 
     /** Per-PBX settings, keyed by PBX id: {@code vbo.probe.pbx."pbx-paris".allowed-targets=10.20.0.0/16}. */
     Map<String, Pbx> pbx();
 
+    /** Per-site settings, keyed by site name (the {@code site} of {@code EndpointObserved}). */
+    Map<String, Site> sites();
+
+    /** When an endpoint (or site) is probed before its interval is over. */
+    Reprobe reprobe();
+
     Iperf3 iperf3();
+
+    /**
+     * The voice-rate ladder. K (calls per step) and the layer-2 bytes that order the steps are not set here: they
+     * are the policy's own keys {@code vbo.policy.expected-concurrent-calls} and {@code vbo.policy.layer2-bytes},
+     * read by both services (see docs/configuration.md), and every ladder result carries the K it ran with.
+     */
+    Ladder ladder();
+
+    /** How the ladder's steps are run and judged (limits measured in docs/decisions.md). */
+    interface Ladder {
+        /** Seconds each step sends (1 s hides a small overload in a shaper's burst; 2 s shows it). */
+        @WithDefault("2")
+        int stepSeconds();
+
+        /**
+         * Seconds of the confirming run of the highest passing step (0: none). A shaper's burst hides a small
+         * overload for seconds; 8 s showed every such case of the lab's links as a 10 s stream does (docs/decisions.md).
+         */
+        @WithDefault("8")
+        int confirmSeconds();
+
+        /**
+         * How many more times a failing step runs before it counts as failed (a confirmation: once at most); it fails
+         * only if every run failed (measured: on a loaded host single 2 s runs that fit their link lost 4–8.5 % or grew
+         * 122–221 ms, twice in a row once, docs/decisions.md).
+         */
+        @WithDefault("2")
+        int retries();
+
+        /** Pause before such a re-run: a host's stall is over by then, a link that cannot carry the stream is not. */
+        @WithDefault("3S")
+        Duration retryPause();
+
+        /** Pause between two steps of one direction (iperf3 -s takes a UDP test right after the last one). */
+        @WithDefault("200MS")
+        Duration stepPause();
+
+        /** A step fails when the receiver lost more than this share of its datagrams. */
+        @WithDefault("2.0")
+        double maxLossPercent();
+
+        /** A step fails when the receiver's RFC 3550 jitter exceeds this. */
+        @WithDefault("30")
+        double maxJitterMs();
+
+        /**
+         * A step fails when the receiver went on receiving this much longer than the sender sent: the queue the
+         * step built (a link that queues instead of dropping shows an overload only this way).
+         */
+        @WithDefault("100")
+        double maxDelayGrowthMs();
+    }
 
     /** What is set for one PBX. */
     interface Pbx {
@@ -53,6 +122,58 @@ public interface ProbeConfig {
          * address. Loopback, unspecified, multicast, broadcast and link-local targets are refused either way.
          */
         Optional<List<Cidr>> allowedTargets();
+
+        /**
+         * Probe budget in bit/s of this PBX's uplink (every probe starts there): set it to a small share, e.g. 10 %,
+         * of the uplink's declared rate. Unset = {@code vbo.probe.budget}.
+         */
+        Optional<Long> budget();
+    }
+
+    /** What is set for one site (phones behind one uplink, measured once through one target). */
+    interface Site {
+        /** Probe budget in bit/s of the site's uplink, counted besides the PBX's; unset = only the PBX's counts. */
+        Optional<Long> budget();
+
+        /**
+         * IP literal of a host at the site running {@code iperf3 -s}, probed instead of one of the site's phones;
+         * judged by the PBX's {@code allowed-targets} like any target. Unset = a phone of the site.
+         */
+        Optional<String> probeHost();
+    }
+
+    /** Event-driven re-probes (qualify RTT, call quality, address change); the interval stays as a backstop. */
+    interface Reprobe {
+        /** An event makes the endpoint or site due no sooner than this after its last probe ended. */
+        @WithDefault("1M")
+        Duration minGap();
+
+        /** RTT baseline: exponentially weighted mean of qualify RTTs, this weight on each new sample. */
+        @WithDefault("0.125")
+        double rttWeight();
+
+        /** A qualify RTT at least this many times the baseline … */
+        @WithDefault("3")
+        double rttFactor();
+
+        /** … and at least this much above it is a rise worth a probe. */
+        @WithDefault("20MS")
+        Duration rttMinRise();
+
+        /**
+         * RTTs observed while a probe runs and this long after it are neither judged nor folded into the baseline:
+         * the probe's own traffic queues on the link (a TCP probe's uplink drains for ≈ 16 s on 40 kbit/s).
+         */
+        @WithDefault("30S")
+        Duration rttQuietAfterProbe();
+
+        /** A call sample or summary with at least this loss (percent) makes its endpoint due. */
+        @WithDefault("2")
+        double callLossPercent();
+
+        /** A call sample or summary with at least this jitter makes its endpoint due. */
+        @WithDefault("30MS")
+        Duration callJitter();
     }
 
     /** How iperf3 is run. */
@@ -102,6 +223,6 @@ public interface ProbeConfig {
 
     /** One kind of measurement. */
     enum Profile {
-        TCP, VOICE
+        LADDER, TCP, VOICE
     }
 }

@@ -35,12 +35,14 @@ public final class Iperf3Report {
         }
         long bps = Math.round(received.get("bits_per_second").asDouble());
         long bytes = received.path("bytes").asLong();
+        JsonNode sent = end.path("sum_sent");
         if (protocol == Protocol.UDP) {
             return new Measurement(Outcome.OK, bps, bytes, null, clamp(received.path("jitter_ms").asDouble(), 60_000),
-                    udpLoss(received, end.path("sum_sent")), null);
+                    udpLoss(received, sent), null, sent.path("packets").asLong(), delayGrowthMs(received, sent), null);
         }
-        JsonNode retransmits = end.path("sum_sent").get("retransmits");
-        return new Measurement(Outcome.OK, bps, bytes, retransmits == null ? null : retransmits.asInt(), null, null, null);
+        JsonNode retransmits = sent.get("retransmits");
+        return new Measurement(Outcome.OK, bps, bytes, retransmits == null ? null : retransmits.asInt(), null, null, null,
+                null, null, null);
     }
 
     /** Maps iperf3's error text (its own words, see iperf_error.c) to an outcome. */
@@ -69,6 +71,16 @@ public final class Iperf3Report {
         long sentBytes = sent.path("bytes").asLong();
         double missing = sentBytes > 0 ? 100.0 * (sentBytes - received.path("bytes").asLong()) / sentBytes : 0;
         return clamp(Math.max(reported, missing), 100);
+    }
+
+    /**
+     * How much longer the receiver received than the sender sent, in ms: what the stream left queued on the link.
+     * Measured: a stream that fits shows 0–8 ms; one 25 % over a 40 kbit/s link's rate, 2 s long, 530 ms and no loss
+     * (the queue absorbed it). With {@code -R} the receiver (our client) stops at {@code -t}, so there the queued
+     * tail is missing bytes instead, which {@link #udpLoss} counts.
+     */
+    static double delayGrowthMs(JsonNode received, JsonNode sent) {
+        return clamp(1000.0 * (received.path("seconds").asDouble() - sent.path("seconds").asDouble()), 600_000);
     }
 
     private static double clamp(double value, double max) {

@@ -44,6 +44,9 @@ public class Iperf3Runner {
             throw new IllegalArgumentException("refusing to probe '" + Validate.printable(spec.address())
                     + "': not an IP address literal");
         }
+        if (spec.protocol() == Protocol.LADDER) {
+            throw new IllegalArgumentException("a ladder is several runs (LadderProbe), not one iperf3 command");
+        }
         if (spec.port() < 1 || spec.port() > 65535 || spec.seconds() < 1 || spec.seconds() > 60) {
             throw new IllegalArgumentException("port must be 1..65535 and seconds 1..60, got " + spec);
         }
@@ -65,7 +68,18 @@ public class Iperf3Runner {
 
     /** Runs one measurement; never throws for anything iperf3 or the network did (that is the outcome). */
     public Measurement run(ProbeSpec spec) {
+        return run(spec, new StopSignal());
+    }
+
+    /**
+     * Runs one measurement that {@code stop} can end early: then, whatever iperf3 printed, the outcome is
+     * {@code DEFERRED_ACTIVE_CALL} with the signal's reason and no figures (half a test measures nothing).
+     */
+    public Measurement run(ProbeSpec spec, StopSignal stop) {
         List<String> command = command(spec);
+        if (stop.given()) {
+            return stopped(stop);
+        }
         Duration deadline = Duration.ofSeconds(spec.seconds()).plus(connectTimeout).plus(killAfter);
         Path out = null;
         Path err = null;
@@ -81,6 +95,7 @@ public class Iperf3Runner {
             }
             running.add(process);
             try {
+                stop.attach(process);
                 if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                     stop(process);
                     return Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after " + deadline.toSeconds()
@@ -90,7 +105,11 @@ public class Iperf3Runner {
                 stop(process);
                 throw e;
             } finally {
+                stop.detach();
                 running.remove(process);
+            }
+            if (stop.given()) {
+                return stopped(stop);
             }
             String json = Files.readString(out, StandardCharsets.UTF_8);
             Measurement measurement = Iperf3Report.parse(json, spec.protocol());
@@ -109,6 +128,10 @@ public class Iperf3Runner {
             deleteQuietly(out);
             deleteQuietly(err);
         }
+    }
+
+    private static Measurement stopped(StopSignal stop) {
+        return Measurement.failed(Outcome.DEFERRED_ACTIVE_CALL, "stopped: " + stop.reason());
     }
 
     /** iperf3's version line, or empty when the binary cannot be run. */

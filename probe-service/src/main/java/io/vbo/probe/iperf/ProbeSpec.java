@@ -9,8 +9,8 @@ import io.vbo.events.ProbeResult.Protocol;
  * @param address           IP literal of the phone (anything else is refused before a process starts)
  * @param port              port of the phone's {@code iperf3 -s}
  * @param direction         {@link Direction#DOWNLINK} sends PBX → phone; {@link Direction#UPLINK} adds {@code -R}
- * @param protocol          TCP (capacity) or UDP (voice-like stream)
- * @param seconds           iperf3's {@code -t}
+ * @param protocol          TCP (capacity), UDP (voice-like stream) or LADDER (UDP steps, see {@link LadderProbe})
+ * @param seconds           iperf3's {@code -t} (a ladder: per step)
  * @param udpBitsPerSecond  UDP only: target rate ({@code -b}), 0 for TCP
  * @param udpPacketBytes    UDP only: datagram payload ({@code -l}), 0 for TCP
  */
@@ -19,6 +19,11 @@ public record ProbeSpec(String address, int port, Direction direction, Protocol 
 
     public static ProbeSpec tcp(String address, int port, Direction direction, int seconds) {
         return new ProbeSpec(address, port, direction, Protocol.TCP, seconds, 0, 0);
+    }
+
+    /** A voice-rate ladder in one direction; {@code stepSeconds} per step. */
+    public static ProbeSpec ladder(String address, int port, Direction direction, int stepSeconds) {
+        return new ProbeSpec(address, port, direction, Protocol.LADDER, stepSeconds, 0, 0);
     }
 
     /** A call's packet stream: {@code packetBytes} of RTP payload+header, {@code packetsPerSecond} of them. */

@@ -3,9 +3,12 @@ package io.vbo.probe.service;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.ProbeResult.Protocol;
 import io.vbo.probe.iperf.Iperf3Runner;
+import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.Measurement;
 import io.vbo.probe.iperf.ProbeSpec;
+import io.vbo.probe.iperf.StopSignal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,8 +19,9 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
- * One attempt in one direction. Every attempt is published, failures included. A busy server (another client is
- * testing against the phone) is retried with exponential backoff; each busy attempt is a result of its own.
+ * One attempt in one direction (a ladder is one attempt: its steps are one result). Every attempt is published, failures included. A busy server (another client is
+ * testing against the phone) is retried with exponential backoff; each busy attempt is a result of its own. An attempt
+ * stopped because a call started is published as {@code DEFERRED_ACTIVE_CALL} with how long it ran, and no figures.
  */
 @ApplicationScoped
 public class DirectionProbe {
@@ -26,15 +30,17 @@ public class DirectionProbe {
     @Inject
     Iperf3Runner runner;
     @Inject
+    LadderProbe ladder;
+    @Inject
     ResultPublisher publisher;
 
     @Retry(retryOn = ServerBusyException.class, maxRetries = 4, delay = 5, delayUnit = ChronoUnit.SECONDS,
             jitter = 1, jitterDelayUnit = ChronoUnit.SECONDS, maxDuration = 5, durationUnit = ChronoUnit.MINUTES)
     @ExponentialBackoff(factor = 2, maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
     @Fallback(fallbackMethod = "stillBusy", applyOn = ServerBusyException.class)
-    public Measurement measure(EndpointObserved target, ProbeSpec spec) {
+    public Measurement measure(EndpointObserved target, ProbeSpec spec, StopSignal stop) {
         Instant startedAt = Instant.now();
-        Measurement measurement = runner.run(spec);
+        Measurement measurement = spec.protocol() == Protocol.LADDER ? ladder.run(spec, stop) : runner.run(spec, stop);
         if (Thread.currentThread().isInterrupted()) {
             return measurement;
         }
@@ -47,7 +53,7 @@ public class DirectionProbe {
         return measurement;
     }
 
-    Measurement stillBusy(EndpointObserved target, ProbeSpec spec) {
+    Measurement stillBusy(EndpointObserved target, ProbeSpec spec, StopSignal stop) {
         LOG.warnf("%s %s: iperf3 server still busy after all retries; next try at the next interval", target.key(),
                 spec.direction());
         return Measurement.failed(Outcome.SERVER_BUSY, "server still busy after retries");

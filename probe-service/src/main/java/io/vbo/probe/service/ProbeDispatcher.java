@@ -1,17 +1,23 @@
 package io.vbo.probe.service;
 
+import io.vbo.events.CallQuality;
 import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointGone;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.Validate;
 import io.vbo.probe.config.ProbeConfig;
+import io.vbo.probe.iperf.StopSignal;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,10 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Starts due probes within the limits: at most {@code max-parallel} at once, and at most
- * {@code max-parallel-per-pbx} per PBX (default 1: probes sharing an uplink would each see part of it).
- * An endpoint in a call is not probed: it gets a {@code DEFERRED_ACTIVE_CALL} result and stays due until the call ends.
+ * Starts due probes within the limits: at most {@code max-parallel} at once and {@code max-parallel-per-pbx} per PBX,
+ * and only while the peak send rates of the probes running on an uplink add up to its budget ({@link Budget}: the
+ * PBX's, and the site's where one is set). A site (endpoints sharing one uplink) is one probe target
+ * ({@link Schedule}). An endpoint in a call is not probed: it gets a {@code DEFERRED_ACTIVE_CALL} result and stays due
+ * until the call ends; a probe running when its call starts is stopped at once (discovery reports the call as it
+ * starts). Trouble (a qualify RTT rise, a call's loss or jitter, a new address) makes a target due sooner.
  */
+@Startup
 @ApplicationScoped
 public class ProbeDispatcher {
     private static final Logger LOG = Logger.getLogger(ProbeDispatcher.class);
@@ -42,15 +52,27 @@ public class ProbeDispatcher {
 
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Integer> runningPerPbx = new HashMap<>();
+    private final Budget budget = new Budget();
     /** Endpoint key → the address last refused for it, so one refusal is reported once, not on every observation. */
     private final Map<String, String> refused = new HashMap<>();
     private Schedule schedule;
     private ExecutorService executor;
     private int running;
 
+    /** Eager ({@code @Startup}): a probe host that is not an IP literal stops the start with its key named. */
     @PostConstruct
     void init() {
-        schedule = new Schedule(config.interval(), config.intervalSpread(), () -> ThreadLocalRandom.current().nextDouble());
+        config.sites().forEach((site, settings) -> settings.probeHost().filter(host -> !Validate.isIpLiteral(host))
+                .ifPresent(host -> {
+                    throw new IllegalStateException("vbo.probe.sites.\"" + site
+                            + "\".probe-host must be an IP literal, got '" + host + "'");
+                }));
+        ProbeConfig.Reprobe reprobe = config.reprobe();
+        schedule = new Schedule(config.interval(), config.intervalSpread(), reprobe.minGap(),
+                reprobe.rttQuietAfterProbe(), new RttRise(reprobe.rttWeight(), reprobe.rttFactor(),
+                        reprobe.rttMinRise().toNanos() / 1000),
+                site -> Optional.ofNullable(config.sites().get(site)).flatMap(ProbeConfig.Site::probeHost),
+                () -> ThreadLocalRandom.current().nextDouble());
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(Math.max(1, config.maxParallel()), r -> {
             Thread t = new Thread(r, "probe-" + threads.incrementAndGet());
@@ -78,13 +100,22 @@ public class ProbeDispatcher {
         }
         synchronized (this) {
             if (event instanceof EndpointObserved observed) {
-                Optional<String> refusal = targets.refusal(observed.pbxId(), observed.address());
+                Optional<String> refusal = targets.refusal(observed.pbxId(), probedAddress(observed));
                 if (refusal.isPresent()) {
                     refuse(observed, refusal.get());
                     return;
                 }
                 refused.remove(observed.key());
-                schedule.observe(observed, clock.instant());
+                Schedule.Observed seen = schedule.observe(observed, clock.instant());
+                Schedule.Entry entry = seen.entry();
+                if (seen.rttRose()) {
+                    LOG.infof("%s: qualify RTT rose to %d µs, re-probe due %s", observed.key(), observed.rttMicros(),
+                            entry.running ? "after the running probe" : "at " + entry.nextDue);
+                }
+                if (entry.running && entry.callActive()) {
+                    LOG.infof("%s: a call started, stopping its probe", observed.key());
+                    entry.stop.stop(calls(entry));
+                }
             } else if (event instanceof EndpointGone gone) {
                 refused.remove(gone.key());
                 schedule.remove(gone.pbxId(), gone.endpoint());
@@ -95,45 +126,115 @@ public class ProbeDispatcher {
     }
 
     /**
+     * A call on a known endpoint reported loss or jitter at or above {@code vbo.probe.reprobe.call-*}: its link (or
+     * its site's) is probed again, after the call and no sooner than {@code min-gap} after its last probe. Reports
+     * older than {@code min-gap} (a backlog read at start) are only logged at debug level.
+     */
+    public void callQuality(CallQuality quality) {
+        if (!serves(quality.pbxId())) {
+            return;
+        }
+        Instant now = clock.instant();
+        Optional<String> trouble = trouble(quality);
+        if (trouble.isEmpty() || quality.at().isBefore(now.minus(config.reprobe().minGap()))) {
+            LOG.debugf("%s/%s call %s: no re-probe (%s)", quality.pbxId(), quality.endpoint(), quality.callId(),
+                    trouble.map(t -> "report too old: " + t).orElse("quality fine"));
+            return;
+        }
+        synchronized (this) {
+            Optional<Schedule.Entry> entry = schedule.get(quality.pbxId(), quality.endpoint());
+            if (entry.isEmpty()) {
+                return;
+            }
+            schedule.reprobe(entry.get(), now);
+            LOG.infof("%s/%s: call %s %s, re-probe due %s", quality.pbxId(), quality.endpoint(), quality.callId(),
+                    trouble.get(), entry.get().running ? "after the running probe" : "at " + entry.get().nextDue);
+        }
+        dispatch();
+    }
+
+    /** What in a call report is bad enough for a probe, if anything. */
+    private Optional<String> trouble(CallQuality quality) {
+        double lossLimit = config.reprobe().callLossPercent();
+        double jitterLimit = config.reprobe().callJitter().toNanos() / 1e6;
+        Double loss = quality.kind() == CallQuality.Kind.SAMPLE ? Double.valueOf(quality.sample().lossPercent())
+                : quality.summary().lossPercent();
+        Double jitter = quality.kind() == CallQuality.Kind.SAMPLE ? quality.sample().jitterMs()
+                : quality.summary().maxJitterMs();
+        if (loss != null && loss >= lossLimit) {
+            return Optional.of(String.format("reported %.1f %% loss", loss));
+        }
+        if (jitter != null && jitter >= jitterLimit) {
+            return Optional.of(String.format("reported %.1f ms jitter", jitter));
+        }
+        return Optional.empty();
+    }
+
+    /** The address a probe for this observation goes to: its site's probe host, if set, else its own. */
+    private String probedAddress(EndpointObserved observed) {
+        return Optional.ofNullable(observed.site()).map(config.sites()::get).flatMap(ProbeConfig.Site::probeHost)
+                .orElse(observed.address());
+    }
+
+    /**
      * A target that must never be probed: it leaves the schedule (the address it had before is no longer the phone's)
      * and the refusal is logged and published once per address.
      */
     private void refuse(EndpointObserved observed, String reason) {
         schedule.remove(observed.pbxId(), observed.endpoint());
-        if (!observed.address().equals(refused.put(observed.key(), observed.address()))) {
+        String address = probedAddress(observed);
+        if (!address.equals(refused.put(observed.key(), address))) {
             LOG.warnf("%s: not probed, %s%s", observed.key(), TargetPolicy.REFUSED, reason);
-            publisher.refused(observed, prober.attempts(observed.address()).get(0), reason);
+            publisher.refused(observed, prober.attempts(address).get(0), reason);
         }
     }
 
-    /** Makes a known endpoint due now; false if it is unknown here. */
-    public synchronized boolean requestProbe(String pbxId, String endpoint) {
+    /**
+     * Makes a known endpoint (its site, if it has one) due now, with {@code profiles} for that probe only (empty: the
+     * configured ones; e.g. {@code tcp} for capacity planning on a fleet that runs the ladder); false if it is unknown
+     * here. A probe deferred for a call keeps the profiles asked for.
+     */
+    public synchronized boolean requestProbe(String pbxId, String endpoint, List<ProbeConfig.Profile> profiles) {
         Optional<Schedule.Entry> entry = schedule.get(pbxId, endpoint);
-        entry.ifPresent(e -> schedule.dueNow(e, clock.instant()));
+        entry.ifPresent(e -> {
+            schedule.dueNow(e, clock.instant());
+            e.profilesOnce = profiles.isEmpty() ? null : List.copyOf(profiles);
+            LOG.infof("%s/%s: probe asked for now, profiles %s", pbxId, endpoint,
+                    profiles.isEmpty() ? config.profiles() + " (configured)" : profiles);
+        });
         if (entry.isPresent()) {
             dispatch();
         }
         return entry.isPresent();
     }
 
-    /** What the schedule holds, for the REST view. */
+    /** What the schedule holds, one row per endpoint, for the REST view. */
     public synchronized List<EndpointSchedule> snapshot() {
-        return schedule.all().stream().map(e -> new EndpointSchedule(e.latest.pbxId(), e.latest.endpoint(),
-                e.latest.address(), e.latest.status().name(), e.latest.activeCalls(), e.running, e.nextDue,
-                e.lastProbedAt, e.lastOutcome)).toList();
+        List<EndpointSchedule> rows = new ArrayList<>();
+        for (Schedule.Entry e : schedule.all()) {
+            String through = e.target().map(EndpointObserved::address).orElse(null);
+            for (EndpointObserved o : e.latest.values()) {
+                rows.add(new EndpointSchedule(o.pbxId(), o.endpoint(), o.address(), o.status().name(), o.activeCalls(),
+                        e.running, e.nextDue, e.lastProbedAt, e.lastOutcome, e.site, through));
+            }
+        }
+        return rows;
     }
 
     /** Starts whatever is due and fits the limits. Called on every event, every tick, and after every probe. */
     public synchronized void dispatch() {
         Instant now = clock.instant();
+        // An uplink a due target did not fit on takes no later target this round, so a big probe is not starved.
+        Set<String> full = new HashSet<>();
         for (Schedule.Entry entry : schedule.due(now)) {
-            EndpointObserved target = entry.latest;
+            EndpointObserved target = entry.target().orElseThrow();
             if (entry.callActive()) {
                 if (!entry.deferralReported) {
                     entry.deferralReported = true;
                     LOG.infof("%s has %d active call(s): probe deferred until the call ends", target.key(),
-                            target.activeCalls());
-                    publisher.deferred(target, prober.attempts(target.address()).get(0));
+                            entry.activeCalls());
+                    publisher.deferred(target, prober.attempts(target.address(), profiles(entry)).get(0),
+                            calls(entry));
                 }
                 continue;
             }
@@ -141,44 +242,78 @@ public class ProbeDispatcher {
                 continue;
             }
             int onPbx = runningPerPbx.getOrDefault(target.pbxId(), 0);
-            if (onPbx >= config.maxParallelPerPbx()) {
+            List<Budget.Uplink> uplinks = uplinks(entry);
+            List<ProbeConfig.Profile> profiles = profiles(entry);
+            long peak = prober.peakBps(target, profiles);
+            if (onPbx >= config.maxParallelPerPbx() || uplinks.stream().anyMatch(u -> full.contains(u.key()))
+                    || !budget.fits(uplinks, peak)) {
+                uplinks.forEach(u -> full.add(u.key()));
                 continue;
             }
+            StopSignal stop = new StopSignal();
             entry.running = true;
+            entry.stop = stop;
             running++;
             runningPerPbx.put(target.pbxId(), onPbx + 1);
-            executor.execute(() -> run(entry, target));
+            budget.reserve(uplinks, peak);
+            executor.execute(() -> run(entry, target, stop, uplinks, peak, profiles));
         }
     }
 
-    private void run(Schedule.Entry entry, EndpointObserved target) {
+    /** The uplinks a probe of {@code entry} crosses: its PBX's, and its site's where the site has a budget. */
+    private List<Budget.Uplink> uplinks(Schedule.Entry entry) {
+        ProbeConfig.Pbx pbx = config.pbx().get(entry.pbxId);
+        long pbxBudget = Optional.ofNullable(pbx).flatMap(ProbeConfig.Pbx::budget).orElse(config.budget());
+        List<Budget.Uplink> uplinks = new ArrayList<>(List.of(new Budget.Uplink(entry.pbxId, pbxBudget)));
+        Optional.ofNullable(entry.site).map(config.sites()::get).flatMap(ProbeConfig.Site::budget)
+                .ifPresent(bps -> uplinks.add(new Budget.Uplink(entry.pbxId + "/" + entry.site, bps)));
+        return uplinks;
+    }
+
+    private List<ProbeConfig.Profile> profiles(Schedule.Entry entry) {
+        return entry.profilesOnce != null ? entry.profilesOnce : config.profiles();
+    }
+
+    private static String calls(Schedule.Entry entry) {
+        return entry.activeCalls() + " active call(s)";
+    }
+
+    private void run(Schedule.Entry entry, EndpointObserved target, StopSignal stop, List<Budget.Uplink> uplinks,
+            long peak, List<ProbeConfig.Profile> profiles) {
         EndpointProber.Run result = EndpointProber.Run.failed(Outcome.ERROR);
         try {
-            result = prober.probe(target, () -> callActive(entry));
+            result = prober.probe(target, stop, profiles);
         } catch (RuntimeException e) {
             LOG.errorf(e, "probe of %s failed unexpectedly", target.key());
         } finally {
             synchronized (this) {
                 running--;
                 runningPerPbx.merge(target.pbxId(), -1, Integer::sum);
+                budget.release(uplinks, peak);
                 Instant now = clock.instant();
+                entry.stop = null;
                 if (result.deferred()) {
+                    // The deferral was published for this call; a call that already ended gets none of its own.
                     entry.running = false;
-                    entry.deferralReported = true;
+                    entry.deferralReported = entry.callActive();
                 } else {
-                    schedule.finished(entry, target.address(), result.outcome(), now);
+                    // Profiles asked for while this probe ran are for the next one.
+                    if (entry.profilesOnce == profiles) {
+                        entry.profilesOnce = null;
+                    }
+                    schedule.finished(entry, target, result.outcome(), now);
                 }
             }
         }
         dispatch();
     }
 
-    private synchronized boolean callActive(Schedule.Entry entry) {
-        return schedule.contains(entry) && entry.callActive();
-    }
-
-    /** One endpoint's place in the schedule. */
+    /**
+     * One endpoint's place in the schedule: {@code site} is its site ({@code null}: its own), {@code probedThrough}
+     * the address its (site's) probe goes to; running, due and last-probe fields are its site's.
+     */
     public record EndpointSchedule(String pbxId, String endpoint, String address, String status, int activeCalls,
-            boolean running, Instant nextDueAt, Instant lastProbedAt, Outcome lastOutcome) {
+            boolean running, Instant nextDueAt, Instant lastProbedAt, Outcome lastOutcome, String site,
+            String probedThrough) {
     }
 }

@@ -1,6 +1,6 @@
 package io.vbo.probe.service;
 
-import io.vbo.probe.config.Cidr;
+import io.vbo.events.Cidr;
 import io.vbo.probe.config.ProbeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -37,6 +37,18 @@ class Iperf3ReportTest {
     }
 
     @Test
+    void aQueueThatLostNothingShowsAsDelayGrowth() throws IOException {
+        // G.726-32 (92-byte datagrams, 50/s) for 2 s into a 40 kbit/s tbf link: no loss, the queue absorbed the excess,
+        // and the receiver went on receiving 2.531253 − 2.000175 s after the sender stopped.
+        Measurement m = Iperf3Report.parse(sample("udp-queued.json"), Protocol.UDP);
+        assertEquals(Outcome.OK, m.outcome());
+        assertEquals(0.0, m.lossPercent());
+        assertEquals(531.078, m.delayGrowthMs(), 0.001);
+        assertEquals(100L, m.packets());
+        assertEquals(6.763, m.jitterMs(), 0.001);
+    }
+
+    @Test
     void udpLossCountsWhatNeverArrivedEvenWhenIperf3SaysZero() throws IOException {
         // A -R voice test over a 40 kbit/s link: iperf3 3.12 reported lost_percent 0, yet 8,944 of 17,200 bytes arrived.
         Measurement m = Iperf3Report.parse(sample("udp-reverse-starved.json"), Protocol.UDP);

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.ProbeResult.Outcome;
-import io.vbo.testkit.netns.NetnsLab;
-import io.vbo.testkit.netns.Phone;
+import io.vbo.probe.LabEvents;
+import io.vbo.lab.netns.NetnsLab;
+import io.vbo.lab.netns.Phone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -135,6 +136,22 @@ class Iperf3RunnerTest {
     }
 
     @Test
+    void aStopSignalEndsTheRunningClientAndNoFiguresAreReported() throws Exception {
+        StopSignal stop = new StopSignal();
+        CompletableFuture<Measurement> probe = CompletableFuture.supplyAsync(
+                () -> IPERF3.run(ProbeSpec.tcp(midDown.address(), midDown.iperfPort(), Direction.DOWNLINK, 10), stop));
+        ProcessHandle client = LabEvents.awaitClient(midDown, Duration.ofSeconds(10));
+        stop.stop("a call started");
+
+        Measurement m = probe.get(5, TimeUnit.SECONDS);
+        assertEquals(Measurement.failed(Outcome.DEFERRED_ACTIVE_CALL, "stopped: a call started"), m);
+        assertFalse(client.isAlive(), "the 10 s client must be gone");
+        // Given once, it stays: the next run of the same probe does not start at all.
+        assertEquals(Outcome.DEFERRED_ACTIVE_CALL,
+                IPERF3.run(ProbeSpec.tcp(midDown.address(), midDown.iperfPort(), Direction.UPLINK, 3), stop).outcome());
+    }
+
+    @Test
     void aMissingBinaryIsAnErrorNotACrash() {
         Iperf3Runner missing = new Iperf3Runner("/nonexistent/iperf3", Duration.ofSeconds(1), Duration.ofSeconds(1));
         Measurement m = missing.run(ProbeSpec.tcp("127.0.0.1", 5201, Direction.DOWNLINK, 1));
@@ -147,6 +164,9 @@ class Iperf3RunnerTest {
     private static List<String> check(Phone phone, long down, long up) {
         List<String> failures = new ArrayList<>();
         for (Direction direction : Direction.values()) {
+            if (direction != Direction.DOWNLINK) {
+                pauseBetween();
+            }
             long truth = direction == Direction.DOWNLINK ? down : up;
             Measurement m = IPERF3.run(ProbeSpec.tcp(phone.address(), phone.iperfPort(), direction, 3));
             if (m.outcome() != Outcome.OK) {
@@ -160,6 +180,19 @@ class Iperf3RunnerTest {
             }
         }
         return failures;
+    }
+
+    /**
+     * What the service waits between a probe's attempts ({@code vbo.probe.iperf3.pause-between}): iperf3 -s closes its
+     * listening socket after a test and opens it again, and on a loaded machine a test started at once was refused.
+     */
+    private static void pauseBetween() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static Path script(Path dir, String name, String body) throws Exception {

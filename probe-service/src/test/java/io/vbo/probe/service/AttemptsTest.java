@@ -20,13 +20,71 @@ import org.junit.jupiter.api.Test;
 class AttemptsTest {
 
     @Test
-    void defaultsAreTcpThreeSecondsDownThenUpEveryFifteenMinutes() {
+    void defaultsAreTheLadderWithTwoSecondStepsDownThenUpEveryFifteenMinutes() {
         ProbeConfig config = config(Map.of());
         assertEquals(Duration.ofMinutes(15), config.interval());
-        assertEquals(1, config.maxParallelPerPbx());
+        assertEquals(16, config.maxParallelPerPbx());
+        assertEquals(16, config.maxParallel());
+        assertEquals(1_000_000, config.budget());
         assertTrue(config.pbxIds().isEmpty());
+        assertEquals(List.of(ProbeSpec.ladder("10.0.0.5", 5201, Direction.DOWNLINK, 2),
+                ProbeSpec.ladder("10.0.0.5", 5201, Direction.UPLINK, 2)), prober(config).attempts("10.0.0.5"));
+        assertEquals(8, config.ladder().confirmSeconds());
+        assertEquals(Duration.ofMillis(200), config.ladder().stepPause());
+        assertEquals(2.0, config.ladder().maxLossPercent());
+        assertEquals(30.0, config.ladder().maxJitterMs());
+        assertEquals(100.0, config.ladder().maxDelayGrowthMs());
+        assertEquals(2, config.ladder().retries());
+        assertEquals(Duration.ofSeconds(3), config.ladder().retryPause());
+    }
+
+    @Test
+    void tcpStaysSelectableThreeSecondsDownThenUp() {
+        ProbeConfig config = config(Map.of("vbo.probe.profiles", "tcp"));
         assertEquals(List.of(ProbeSpec.tcp("10.0.0.5", 5201, Direction.DOWNLINK, 3),
                 ProbeSpec.tcp("10.0.0.5", 5201, Direction.UPLINK, 3)), prober(config).attempts("10.0.0.5"));
+        assertEquals(Long.MAX_VALUE, prober(config).peakBps(ScheduleTest.observed("1001", "10.0.0.5",
+                io.vbo.events.ContactStatus.REACHABLE, 0), config.profiles()),
+                "TCP fills the link: it runs alone on its budget");
+        ProbeConfig.Reprobe reprobe = config.reprobe();
+        assertEquals(Duration.ofMinutes(1), reprobe.minGap());
+        assertEquals(3.0, reprobe.rttFactor());
+        assertEquals(Duration.ofMillis(20), reprobe.rttMinRise());
+        assertEquals(0.125, reprobe.rttWeight());
+        assertEquals(Duration.ofSeconds(30), reprobe.rttQuietAfterProbe());
+        assertEquals(2.0, reprobe.callLossPercent());
+        assertEquals(Duration.ofMillis(30), reprobe.callJitter());
+    }
+
+    @Test
+    void budgetsPerPbxAndSiteAndASitesProbeHost() {
+        ProbeConfig config = config(Map.of("vbo.probe.profiles", "voice", "vbo.probe.pbx.\"pbx-a\".budget", "344000",
+                "vbo.probe.sites.\"branch-1\".budget", "100000", "vbo.probe.sites.\"branch-1\".probe-host",
+                "10.0.7.7"));
+        assertEquals(344_000L, config.pbx().get("pbx-a").budget().orElseThrow());
+        assertEquals(100_000L, config.sites().get("branch-1").budget().orElseThrow());
+        assertEquals("10.0.7.7", config.sites().get("branch-1").probeHost().orElseThrow());
+        assertEquals(68_800, prober(config).peakBps(ScheduleTest.observed("1001", "10.0.0.5",
+                io.vbo.events.ContactStatus.REACHABLE, 0), config.profiles()), "one G.711 call's packets");
+    }
+
+    @Test
+    void aLadderReservesItsTopStepForKCalls() {
+        EndpointProber prober = prober(config(Map.of()));
+        // Two rungs: GSM (33 + 12 bytes every 20 ms) and G.711 (160 + 12 bytes every 20 ms); K = 2.
+        prober.ladder = new io.vbo.probe.iperf.LadderProbe(null, List.of(
+                new io.vbo.events.VoiceLadder.Rung(List.of("gsm"), 45, 20),
+                new io.vbo.events.VoiceLadder.Rung(List.of("ulaw", "alaw"), 172, 20)), 2,
+                new io.vbo.probe.iperf.LadderProbe.Limits(2, 30, 100), Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3));
+        // 172 bytes × 8 bits × 50 packets/s × 2 calls
+        assertEquals(137_600, prober.peakBps(ScheduleTest.observed("1001", "10.0.0.5",
+                io.vbo.events.ContactStatus.REACHABLE, 0), List.of(ProbeConfig.Profile.LADDER)));
+        assertEquals(Long.MAX_VALUE, prober.peakBps(ScheduleTest.observed("1001", "10.0.0.5",
+                io.vbo.events.ContactStatus.REACHABLE, 0), List.of(ProbeConfig.Profile.TCP)),
+                "an operator's TCP probe on a ladder fleet fills the link: it runs alone on its budget");
+        assertEquals(List.of(ProbeSpec.tcp("10.0.0.5", 5201, Direction.DOWNLINK, 3),
+                ProbeSpec.tcp("10.0.0.5", 5201, Direction.UPLINK, 3)),
+                prober.attempts("10.0.0.5", List.of(ProbeConfig.Profile.TCP)));
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vbo.probe.config.Cidr;
+import io.vbo.events.Cidr;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,168 @@
+package io.vbo.probe.iperf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.vbo.events.CodecProfiles;
+import io.vbo.events.ProbeResult.Direction;
+import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.ProbeResult.Step;
+import io.vbo.events.VoiceLadder;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ladder's re-runs, with iperf3 replaced by scripted verdicts (the real runs on shaped links are
+ * {@code LadderDecisionTest}'s): a failing run counts only when every re-run fails too.
+ */
+class LadderProbeTest {
+    private static final List<VoiceLadder.Rung> RUNGS = VoiceLadder.rungs(CodecProfiles.defaults(true), 18);
+    private static final LadderProbe.Limits LIMITS = new LadderProbe.Limits(2.0, 30, 100);
+    private static final ProbeSpec SPEC = ProbeSpec.ladder("10.231.9.2", 5201, Direction.DOWNLINK, 2);
+
+    /** iperf3 stand-in: each run takes the next scripted verdict (pass when none is left) and records its spec. */
+    private static final class Scripted extends Iperf3Runner {
+        final Deque<Boolean> verdicts = new ArrayDeque<>();
+        final List<ProbeSpec> runs = new ArrayList<>();
+
+        Scripted(Boolean... verdicts) {
+            super("iperf3", Duration.ofSeconds(1), Duration.ofSeconds(1));
+            this.verdicts.addAll(List.of(verdicts));
+        }
+
+        /** Runs (1-based) that find the server's port closed, as iperf3 -s between two tests. */
+        final java.util.Set<Integer> refused = new java.util.HashSet<>();
+
+        @Override
+        public Measurement run(ProbeSpec spec, StopSignal stop) {
+            if (stop.given()) {
+                return super.run(spec, stop);
+            }
+            runs.add(spec);
+            if (refused.contains(runs.size())) {
+                return Measurement.failed(Outcome.UNREACHABLE, "unable to connect to server: Connection refused");
+            }
+            boolean pass = verdicts.isEmpty() || verdicts.poll();
+            // A host stall's signature from CI: datagrams unread and the end of the test late.
+            return new Measurement(Outcome.OK, spec.udpBitsPerSecond(), 1000L, null, 1.0, pass ? 0.0 : 4.0, null, 100L,
+                    pass ? 0.0 : 144.0, null);
+        }
+    }
+
+    private static LadderProbe ladder(Scripted runner, int confirmSeconds, int retries, Duration retryPause) {
+        return new LadderProbe(runner, RUNGS, 1, LIMITS, Duration.ZERO, confirmSeconds, retries, retryPause);
+    }
+
+    private static List<String> codecsRun(List<Step> steps) {
+        return steps.stream().map(step -> String.join("/", step.codecs()) + (step.passed() ? "" : "!")).toList();
+    }
+
+    @Test
+    void aStepThatFailsTwiceThenPassesDoesNotStopTheLadder() {
+        // iLBC, G.729 pass; GSM fails twice, passes on the last re-run; everything above passes.
+        Scripted runner = new Scripted(true, true, false, false, true);
+        Measurement m = ladder(runner, 0, 2, Duration.ZERO).run(SPEC, new StopSignal());
+
+        assertEquals(Outcome.OK, m.outcome());
+        assertEquals(List.of("ilbc", "g729", "gsm!", "gsm!", "gsm", "g726", "opus", "alaw/g722/ulaw"),
+                codecsRun(m.ladder().steps()));
+        assertEquals(80_000, m.ladder().passedBps(), "G.711's 172-byte datagrams every 20 ms with IP/UDP headers");
+    }
+
+    @Test
+    void aStepThatFailsEveryRunStopsTheLadderAndNothingAboveIsSent() {
+        Scripted runner = new Scripted(true, true, false, false, false);
+        Measurement m = ladder(runner, 0, 2, Duration.ZERO).run(SPEC, new StopSignal());
+
+        assertEquals(List.of("ilbc", "g729", "gsm!", "gsm!", "gsm!"), codecsRun(m.ladder().steps()));
+        assertEquals(24_000, m.ladder().passedBps(), "G.729 is the highest rung that held");
+        assertEquals(5, runner.runs.size(), "G.726 and above never ran");
+    }
+
+    @Test
+    void withoutRetriesOneFailedRunStopsTheLadder() {
+        Scripted runner = new Scripted(true, false);
+        Measurement m = ladder(runner, 0, 0, Duration.ZERO).run(SPEC, new StopSignal());
+
+        assertEquals(List.of("ilbc", "g729!"), codecsRun(m.ladder().steps()));
+        assertEquals(24_000, m.ladder().passedBps(), "iLBC's 62-byte datagrams every 30 ms with IP/UDP headers");
+    }
+
+    @Test
+    void aConfirmationThatFailsOnceAndThenHoldsKeepsItsRung() {
+        // Six steps pass, G.711's 8 s confirmation fails once, its re-run holds.
+        Scripted runner = new Scripted(true, true, true, true, true, true, false, true);
+        Measurement m = ladder(runner, 8, 2, Duration.ZERO).run(SPEC, new StopSignal());
+
+        List<Step> steps = m.ladder().steps();
+        assertEquals(8, steps.size());
+        assertEquals(List.of(8, 8), steps.subList(6, 8).stream().map(Step::seconds).toList());
+        assertEquals(80_000, m.ladder().passedBps());
+    }
+
+    @Test
+    void aConfirmationRunsAgainOnceAtMostThenItsRungIsVoidedAndTheOneBelowIsConfirmed() {
+        Scripted runner = new Scripted(true, true, true, true, true, true, false, false, true);
+        Measurement m = ladder(runner, 8, 2, Duration.ZERO).run(SPEC, new StopSignal());
+
+        List<Step> confirmations = m.ladder().steps().subList(6, 9);
+        assertEquals(List.of("alaw/g722/ulaw!", "alaw/g722/ulaw!", "opus"), codecsRun(confirmations));
+        assertEquals(List.of(8, 8, 8), confirmations.stream().map(Step::seconds).toList());
+        assertEquals(67_200, m.ladder().passedBps(), "Opus holds once G.711 is voided");
+    }
+
+    @Test
+    void aStopDuringTheRetryPauseEndsTheLadderAtOnceAsDeferred() {
+        Scripted runner = new Scripted(false);
+        StopSignal stop = new StopSignal();
+        LadderProbe ladder = ladder(runner, 8, 2, Duration.ofHours(1));
+        new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.stop("a call started");
+        }).start();
+
+        Measurement m = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ladder.run(SPEC, stop),
+                "the hour-long retry pause must end with the stop");
+        assertEquals(Outcome.DEFERRED_ACTIVE_CALL, m.outcome());
+        assertEquals(1, runner.runs.size(), "no run after the stop");
+    }
+
+    @Test
+    void aRefusalRightAfterARunIsTheServerReopeningAndIsRunOnceMore() {
+        Scripted runner = new Scripted();
+        runner.refused.add(3);
+        Measurement m = ladder(runner, 0, 2, Duration.ZERO).run(SPEC, new StopSignal());
+        assertEquals(Outcome.OK, m.outcome());
+        assertEquals(7, runner.runs.size(), "six rungs and the refused run again");
+        assertEquals(6, m.ladder().steps().size(), "the refusal is not a step");
+    }
+
+    @Test
+    void aPhoneThatRefusesTheFirstRunOrTwiceInARowEndsTheLadderUnreachable() {
+        Scripted first = new Scripted();
+        first.refused.add(1);
+        assertEquals(Outcome.UNREACHABLE, ladder(first, 0, 2, Duration.ZERO).run(SPEC, new StopSignal()).outcome());
+        assertEquals(1, first.runs.size(), "nothing answered yet: no second try");
+
+        Scripted twice = new Scripted();
+        twice.refused.addAll(List.of(2, 3));
+        assertEquals(Outcome.UNREACHABLE, ladder(twice, 0, 2, Duration.ZERO).run(SPEC, new StopSignal()).outcome());
+        assertEquals(3, twice.runs.size());
+    }
+
+    @Test
+    void negativeRetriesAreRefusedWithTheKeyNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ladder(new Scripted(), 0, -1, Duration.ZERO));
+        assertEquals("vbo.probe.ladder.retries must be 0 or more, got -1", e.getMessage());
+    }
+}
