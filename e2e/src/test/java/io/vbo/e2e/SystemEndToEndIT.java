@@ -156,11 +156,11 @@ class SystemEndToEndIT {
         int decisionsBefore = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions").size();
         Instant reshapedAt = Instant.now();
         lab.reshape("1003", 40_000);
-        // The estimate is a median of 3: two probes at the new rate move it. Probes of one PBX run one at a time, so
-        // an endpoint comes round every max(interval, one pass over the three phones ≈ 40 s).
+        // A ladder's drop decides at once, so the first probe that ran wholly on the new link moves it; an endpoint
+        // comes round every max(interval, one ladder probe ≈ 40 s).
         Duration round = PROBE_INTERVAL.compareTo(Duration.ofSeconds(40)) > 0 ? PROBE_INTERVAL : Duration.ofSeconds(40);
-        // A median of two ladder estimates (218 kbit/s and 0) is their mean, GSM's tier: the way down may take two
-        // decisions, and the test waits for the last one.
+        // A probe running while the link was reshaped may pass a middle rung before the change and fail after it:
+        // the way down may then take two decisions, and the test waits for the last one.
         awaitUntil(round.multipliedBy(3).plusSeconds(30), "1003 downgraded to no-codec-fits in pjsip_endpoints.conf",
                 () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(List.of("gsm"))
                         && lab.latestDecision("1003").path("noCodecFits").asBoolean());

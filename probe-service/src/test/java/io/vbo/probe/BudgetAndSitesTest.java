@@ -48,13 +48,16 @@ import org.junit.jupiter.api.Test;
 class BudgetAndSitesTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    /** The voice profile; PBX {@code budget-10} fits five voice probes at once (5 × 68,800 bit/s). */
+    /**
+     * The voice profile; PBX {@code budget-10} fits five voice probes at once (5 × 68,800 bit/s), PBX {@code live}
+     * three.
+     */
     public static class Voice implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("vbo.probe.profiles", "voice", "vbo.probe.max-parallel", "16",
-                    "vbo.probe.pbx-ids", "budget-10,rtt,calls,sites,sites-hq,fence,cycle-50",
-                    "vbo.probe.pbx.\"budget-10\".budget", "344000",
+                    "vbo.probe.pbx-ids", "budget-10,rtt,calls,sites,sites-hq,fence,cycle-50,live",
+                    "vbo.probe.pbx.\"budget-10\".budget", "344000", "vbo.probe.pbx.\"live\".budget", "206400",
                     "vbo.probe.reprobe.min-gap", "3S", "vbo.probe.reprobe.rtt-quiet-after-probe", "1S",
                     // Never sent to: the allow-list refuses the fenced site's probe host.
                     "vbo.probe.pbx.\"fence\".allowed-targets", "10.231.0.0/16",
@@ -67,7 +70,7 @@ class BudgetAndSitesTest {
         }
     }
 
-    /** Twelve phones on links of their own, site "branch" (3 phones, 48 kbit/s up) and "hq" (3 phones + probe host). */
+    /** Fifteen phones on links of their own, site "branch" (3 phones, 48 kbit/s up) and "hq" (3 phones + probe host). */
     public static class Lab implements QuarkusTestResourceLifecycleManager {
         static NetnsLab lab;
         static List<Phone> own;
@@ -78,7 +81,7 @@ class BudgetAndSitesTest {
         public Map<String, String> start() {
             lab = NetnsLab.open();
             own = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
+            for (int i = 0; i < 15; i++) {
                 own.add(lab.addPhone(2_000_000, 2_000_000));
             }
             branch = lab.addSite(2_000_000, 48_000, 3);
@@ -149,6 +152,36 @@ class BudgetAndSitesTest {
         System.out.printf("budget-10: 10 probes in %d ms, at most %d in flight, %d rounds%n",
                 Duration.between(first, last).toMillis(), most, rounds);
         assertEquals(2, rounds, "10 probes, 5 at a time: two rounds");
+    }
+
+    @Test
+    void aCallStartingOnThePbxStopsTheNewestProbeThatNoLongerFitsAndItRunsAgainWhenThereIsRoom() {
+        for (int i = 0; i < 3; i++) {
+            publish(observed("live", "800" + i, Lab.own.get(12 + i).address(), 1_000L, null, 0));
+        }
+        org.awaitility.Awaitility.await("three probes running on live").atMost(WAIT)
+                .until(() -> admin().get("/probes/endpoints").jsonPath()
+                        .getList("findAll { it.pbxId == 'live' && it.running }").size() == 3);
+        // Two calls on another phone of the PBX count 2 × 68,800 on its budget: 206,400 + 137,600 is two calls'
+        // worth above 206,400, and one call's worth is all a call starting may add. The newest probe stops.
+        publish(observed("live", "8009", Lab.own.get(0).address(), 1_000L, null, 2));
+        ProbeResult stopped = await(r -> r.pbxId().equals("live") && r.outcome() == Outcome.DEFERRED_ACTIVE_CALL
+                && !r.endpoint().equals("8009"), 1).get(0);
+        assertTrue(stopped.error().endsWith("live calls on uplink live take 137600 of its 206400 bit/s budget"),
+                stopped.error());
+        Instant stoppedAt = stopped.startedAt().plusMillis(stopped.durationMs());
+        // The other two end their probes; the stopped one starts again only when both have (the calls leave 68,800).
+        List<ProbeResult> done = await(r -> r.pbxId().equals("live") && r.outcome() == Outcome.OK
+                && (!r.endpoint().equals(stopped.endpoint()) || r.startedAt().isAfter(stoppedAt)), 6);
+        Instant othersEnded = done.stream().filter(r -> !r.endpoint().equals(stopped.endpoint()))
+                .map(r -> r.startedAt().plusMillis(r.durationMs())).max(Instant::compareTo).orElseThrow();
+        Instant again = done.stream().filter(r -> r.endpoint().equals(stopped.endpoint())).map(ProbeResult::startedAt)
+                .min(Instant::compareTo).orElseThrow();
+        assertEquals(2, done.stream().filter(r -> r.endpoint().equals(stopped.endpoint())).count(), done.toString());
+        assertTrue(!again.isBefore(othersEnded), "run again at " + again + ", the others ended at " + othersEnded);
+        assertEquals(1, results.drain(Duration.ofSeconds(2)).stream().map(r -> EventJson.fromJson(r.value(),
+                ProbeResult.class)).filter(r -> r.pbxId().equals("live") && !r.endpoint().equals("8009")
+                        && r.outcome() == Outcome.DEFERRED_ACTIVE_CALL).count(), "one probe stopped, not more");
     }
 
     @Test

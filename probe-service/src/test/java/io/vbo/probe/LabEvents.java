@@ -19,9 +19,15 @@ public final class LabEvents {
     }
 
     public static EndpointObserved observed(String pbx, String endpoint, String address, ContactStatus status, int calls) {
+        return observed(pbx, endpoint, address, status, calls, null);
+    }
+
+    /** An observation of an endpoint of {@code site} ({@code null}: its own). */
+    public static EndpointObserved observed(String pbx, String endpoint, String address, ContactStatus status, int calls,
+            String site) {
         return new EndpointObserved(EndpointObserved.SCHEMA, pbx, endpoint, endpoint,
                 "sip:" + endpoint + "@[" + address + "]:5060", address, 5060, "udp", status, 1500L, "netns-phone", calls,
-                Instant.now(), null);
+                Instant.now(), site);
     }
 
     /** The iperf3 client this JVM runs against {@code phone} ({@code iperf3 -c <address>}), if one runs now. */

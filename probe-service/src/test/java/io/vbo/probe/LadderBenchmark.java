@@ -79,7 +79,7 @@ class LadderBenchmark {
             Row l = watch(phone, rate, () -> {
                 String tier = "none";
                 for (Direction d : Direction.values()) {
-                    Measurement m = ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2), new StopSignal());
+                    Measurement m = ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2, ladder.calls()), new StopSignal());
                     if (m.outcome() != Outcome.OK) {
                         return m.outcome().name();
                     }

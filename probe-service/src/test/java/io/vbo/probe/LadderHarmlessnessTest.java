@@ -37,7 +37,7 @@ class LadderHarmlessnessTest {
                     new LadderProbe.Limits(2.0, 30, 100), Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3));
             LinkMonitor ladderWatch = LinkMonitor.start(phone, RATE, RATE);
             for (Direction d : Direction.values()) {
-                assertEquals(Outcome.OK, ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2),
+                assertEquals(Outcome.OK, ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2, ladder.calls()),
                         new StopSignal()).outcome());
             }
             LinkMonitor.Report ladderSeen = ladderWatch.stop();

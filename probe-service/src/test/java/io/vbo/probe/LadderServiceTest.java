@@ -16,15 +16,20 @@ import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.ProbeResult.Protocol;
+import io.vbo.events.SiteLimit;
 import io.vbo.events.Topics;
 import io.vbo.lab.netns.NetnsLab;
 import io.vbo.lab.netns.Phone;
+import io.vbo.lab.netns.Site;
 import io.vbo.testkit.KafkaBrokerResource;
 import io.vbo.testkit.KafkaTestClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +110,41 @@ class LadderServiceTest {
             List<ProbeResult> again = topic.await(6).subList(4, 6);
             assertEquals(List.of(Protocol.LADDER, Protocol.LADDER), again.stream().map(ProbeResult::protocol).toList(),
                     "without profiles the configured ladder runs: " + again);
+        }
+    }
+
+    @Test
+    void aSiteIsProbedForTheCallsItsLimitNamesAndAnInvalidLimitIsDeadLettered() {
+        try (NetnsLab lab = NetnsLab.open(); KafkaTestClient kafka = new KafkaTestClient(bootstrap);
+                KafkaTestClient.Reader results = kafka.reader(Topics.PROBE_RESULTS);
+                KafkaTestClient.Reader dead = kafka.reader(Topics.DEAD_LETTER)) {
+            Site site = lab.addSite(2_000_000, 2_000_000, 2);
+            // Policy learned that the site carries three calls at once.
+            SiteLimit limit = new SiteLimit(SiteLimit.SCHEMA, "site-ladder", "branch", List.of("1101", "1102"), "64.0k",
+                    "g726", 68_800, 1_600_000, 23, 3, SiteLimit.ConcurrentSource.LEARNED, Instant.now());
+            kafka.send(Topics.SITE_LIMITS, limit.key(), EventJson.toJson(limit));
+            // Same key, so same partition, after it: once this reaches the dead letter, the limit above was read.
+            String marker = UUID.randomUUID().toString();
+            kafka.send(Topics.SITE_LIMITS, limit.key(), "{\"schema\":1,\"pbxId\":\"site-ladder\",\"site\":\"br;anch\","
+                    + "\"x\":\"" + marker + "\"}");
+            ConsumerRecord<String, String> garbage = dead.await(1, r -> r.value().contains(marker),
+                    Duration.ofSeconds(60)).get(0);
+            assertEquals(Topics.SITE_LIMITS, KafkaTestClient.header(garbage, "dead-letter-topic"));
+
+            for (int i = 0; i < 2; i++) {
+                kafka.send(Topics.ENDPOINTS, "site-ladder/110" + (i + 1), EventJson.toJson(observed("site-ladder",
+                        "110" + (i + 1), site.phones().get(i).address(), ContactStatus.REACHABLE, 0, "branch")));
+            }
+            // Through whichever phone was known first when the site fell due (the two travel on different partitions).
+            List<ProbeResult> got = results.await(2, r -> r.key().startsWith("site-ladder/110"), Duration.ofSeconds(120))
+                    .stream().map(r -> EventJson.fromJson(r.value(), ProbeResult.class)).toList();
+            for (ProbeResult r : got) {
+                assertEquals("branch", r.site());
+                assertEquals(Outcome.OK, r.outcome(), r.toString());
+                assertEquals(3, r.ladder().calls(), "the site's K, not the policy's 2: " + r);
+                // 2 Mbit/s carries G.711 for three calls: 3 × (172 + 28) × 8 × 50.
+                assertEquals(240_000L, r.ladder().passedBps(), r.toString());
+            }
         }
     }
 

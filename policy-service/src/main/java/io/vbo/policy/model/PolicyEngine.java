@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The decision rule, free of I/O: folds one probe result into an endpoint's state and says when its codecs changed.
  * Capacity comes from TCP results or from ladders (median per direction, the smaller direction wins: a call needs
- * both; a ladder counts as the need of the highest step it passed, see {@link OverheadAware#ladderEstimate}; the two
+ * both; a ladder counts as the need of the highest step it passed, see {@link OverheadAware#ladderEstimate}, and a
+ * ladder below its direction's median is that direction's estimate at once; the two
  * kinds are never mixed in one window and a TCP figure right after a ladder does not decide, see
  * {@link CapacityKind}); loss and
  * jitter from UDP (voice-profile) results and the ladders' highest passing steps; RTT from the contact's qualify time. Under {@code overhead-aware} the
@@ -169,9 +170,17 @@ public final class PolicyEngine {
             window.clear();
         }
         setKind(s, down, now);
-        window.add(ladder ? overhead.ladderEstimate(r.ladder()) : r.bitsPerSecond());
-        s.downlinkBps = s.downlink.isEmpty() ? null : Math.round(s.downlink.median());
-        s.uplinkBps = s.uplink.isEmpty() ? null : Math.round(s.uplink.median());
+        long value = ladder ? overhead.ladderEstimate(r.ladder()) : r.bitsPerSecond();
+        window.add(value);
+        // A ladder's drop counts at once: its failing step failed every re-run, so the link does not carry that
+        // stream now, and a median would keep the old codecs on it for two more probes. Rises still take the median
+        // (and the hysteresis' consecutive estimates), so one lucky ladder upgrades nothing.
+        long estimate = ladder ? Math.min(Math.round(window.median()), value) : Math.round(window.median());
+        if (down) {
+            s.downlinkBps = estimate;
+        } else {
+            s.uplinkBps = estimate;
+        }
         s.estimateBps = s.downlinkBps == null ? s.uplinkBps
                 : s.uplinkBps == null ? s.downlinkBps : Math.min(s.downlinkBps, s.uplinkBps);
         return decide(s, in, false, ladder);

@@ -117,6 +117,29 @@ class PolicyLadderTest {
     }
 
     @Test
+    void aLinkThatDropsIsDecidedOnTheFirstLadderThatShowsItAndRisesTakeTheMedian() {
+        PolicyEngine engine = engine();
+        EndpointState s = EndpointState.fresh("pbx1", "1001", 3);
+        for (int i = 0; i < 3; i++) {
+            engine.apply(s, ladder(Direction.DOWNLINK, 1, 6), ALL_B);
+            engine.apply(s, ladder(Direction.UPLINK, 1, 6), ALL_B);
+        }
+        assertEquals("109.0k", s.tier);
+        // Reshaped to 40 kbit/s: the next downlink ladder passes G.729 only. The median is still 109,000.
+        Optional<PolicyEngine.Change> drop = engine.apply(s, ladder(Direction.DOWNLINK, 1, 2), ALL_B);
+        assertEquals(List.of(109_000.0, 109_000.0, 39_000.0), s.downlink.values());
+        assertEquals(39_000L, s.downlinkBps, "G.729: 31,200 ÷ 0.8");
+        assertEquals("39.0k", drop.orElseThrow().tier(), "downgraded on the first ladder, not the third");
+        assertEquals(39_000L, drop.get().estimateBps());
+        // Back to 2 Mbit/s: the median (109,000) and the hysteresis' two estimates in a row, not one lucky ladder.
+        assertEquals(Optional.empty(), engine.apply(s, ladder(Direction.DOWNLINK, 1, 6), ALL_B));
+        assertEquals(109_000L, s.downlinkBps);
+        Optional<PolicyEngine.Change> rise = engine.apply(s, ladder(Direction.DOWNLINK, 1, 6), ALL_B);
+        assertEquals("109.0k", rise.orElseThrow().tier());
+        assertTrue(rise.get().text().startsWith("upgrade from 39.0k"), rise.get().text());
+    }
+
+    @Test
     void aTcpFigureRightAfterALadderIsKeptOutOfTheWindowAndTheLadderStillDecides() {
         PolicyEngine engine = engine();
         EndpointState s = EndpointState.fresh("pbx1", "1001", 3);

@@ -95,6 +95,13 @@ public interface ProbeConfig {
         @WithDefault("3S")
         Duration retryPause();
 
+        /**
+         * Both directions at once: one {@code iperf3 --bidir} run per step while both climb, as a call sends both
+         * ways at once, in about half the time; false: the downlink ladder, then the uplink one.
+         */
+        @WithDefault("true")
+        boolean bothDirections();
+
         /** Pause between two steps of one direction (iperf3 -s takes a UDP test right after the last one). */
         @WithDefault("200MS")
         Duration stepPause();

@@ -3,6 +3,7 @@ package io.vbo.probe.iperf;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vbo.events.EventJson;
+import io.vbo.events.ProbeResult;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.ProbeResult.Protocol;
 import io.vbo.events.Validate;
@@ -14,13 +15,67 @@ public final class Iperf3Report {
     }
 
     public static Measurement parse(String json, Protocol protocol) {
-        JsonNode root;
-        try {
-            root = EventJson.mapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            return Measurement.failed(Outcome.ERROR, "iperf3 printed no JSON report: " + snippet(json));
+        JsonNode root = root(json);
+        Measurement failed = failure(root, json);
+        if (failed != null) {
+            return failed;
         }
-        if (root == null || !root.isObject()) {
+        JsonNode end = root.path("end");
+        JsonNode received = end.has("sum_received") ? end.get("sum_received") : end.path("sum");
+        if (!received.has("bits_per_second")) {
+            return Measurement.failed(Outcome.ERROR, "iperf3 report has no end.sum_received");
+        }
+        JsonNode sent = end.path("sum_sent");
+        if (protocol == Protocol.UDP) {
+            return udp(received, sent);
+        }
+        JsonNode retransmits = sent.get("retransmits");
+        return new Measurement(Outcome.OK, Math.round(received.get("bits_per_second").asDouble()),
+                received.path("bytes").asLong(), retransmits == null ? null : retransmits.asInt(), null, null, null,
+                null, null, null);
+    }
+
+    /**
+     * Reads a UDP {@code --bidir} report: the client's stream (PBX → phone) is {@code end.sum_received} against
+     * {@code end.sum_sent}, the server's (phone → PBX) the {@code _bidir_reverse} pair. A failed run is that failure
+     * in both directions.
+     */
+    public static Both parseBoth(String json) {
+        JsonNode root = root(json);
+        Measurement failed = failure(root, json);
+        if (failed != null) {
+            return new Both(failed, failed);
+        }
+        JsonNode end = root.path("end");
+        if (!end.path("sum_received").has("bits_per_second")
+                || !end.path("sum_received_bidir_reverse").has("bits_per_second")) {
+            Measurement none = Measurement.failed(Outcome.ERROR,
+                    "iperf3 report has no end.sum_received and end.sum_received_bidir_reverse (--bidir needs iperf3 3.7)");
+            return new Both(none, none);
+        }
+        return new Both(udp(end.get("sum_received"), end.path("sum_sent")),
+                udp(end.get("sum_received_bidir_reverse"), end.path("sum_sent_bidir_reverse")));
+    }
+
+    /** One {@code --bidir} run's two directions. */
+    public record Both(Measurement downlink, Measurement uplink) {
+        public Measurement of(ProbeResult.Direction direction) {
+            return direction == ProbeResult.Direction.DOWNLINK ? downlink : uplink;
+        }
+    }
+
+    private static JsonNode root(String json) {
+        try {
+            JsonNode root = EventJson.mapper().readTree(json);
+            return root != null && root.isObject() ? root : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** The run's failure: no report, or iperf3's own error; {@code null} when it has figures. */
+    private static Measurement failure(JsonNode root, String json) {
+        if (root == null) {
             return Measurement.failed(Outcome.ERROR, "iperf3 printed no JSON report: " + snippet(json));
         }
         JsonNode error = root.get("error");
@@ -28,21 +83,13 @@ public final class Iperf3Report {
             String message = Validate.printable(error.asText());
             return Measurement.failed(classify(message), message);
         }
-        JsonNode end = root.path("end");
-        JsonNode received = end.has("sum_received") ? end.get("sum_received") : end.path("sum");
-        if (!received.has("bits_per_second")) {
-            return Measurement.failed(Outcome.ERROR, "iperf3 report has no end.sum_received");
-        }
-        long bps = Math.round(received.get("bits_per_second").asDouble());
-        long bytes = received.path("bytes").asLong();
-        JsonNode sent = end.path("sum_sent");
-        if (protocol == Protocol.UDP) {
-            return new Measurement(Outcome.OK, bps, bytes, null, clamp(received.path("jitter_ms").asDouble(), 60_000),
-                    udpLoss(received, sent), null, sent.path("packets").asLong(), delayGrowthMs(received, sent), null);
-        }
-        JsonNode retransmits = sent.get("retransmits");
-        return new Measurement(Outcome.OK, bps, bytes, retransmits == null ? null : retransmits.asInt(), null, null, null,
-                null, null, null);
+        return null;
+    }
+
+    private static Measurement udp(JsonNode received, JsonNode sent) {
+        return new Measurement(Outcome.OK, Math.round(received.path("bits_per_second").asDouble()),
+                received.path("bytes").asLong(), null, clamp(received.path("jitter_ms").asDouble(), 60_000),
+                udpLoss(received, sent), null, sent.path("packets").asLong(), delayGrowthMs(received, sent), null);
     }
 
     /** Maps iperf3's error text (its own words, see iperf_error.c) to an outcome. */

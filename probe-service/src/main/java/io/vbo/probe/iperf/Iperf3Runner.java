@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,11 +77,39 @@ public class Iperf3Runner {
      * {@code DEFERRED_ACTIVE_CALL} with the signal's reason and no figures (half a test measures nothing).
      */
     public Measurement run(ProbeSpec spec, StopSignal stop) {
-        List<String> command = command(spec);
-        if (stop.given()) {
-            return stopped(stop);
+        return execute(command(spec), spec.seconds(), stop, json -> Iperf3Report.parse(json, spec.protocol()),
+                Measurement::outcome, m -> m);
+    }
+
+    /**
+     * The argument list of one UDP run in both directions at once ({@code --bidir}, iperf3 3.7 and later): the
+     * {@link #command} of {@code spec}'s downlink run, with the phone's server sending the same stream back.
+     */
+    public List<String> bothCommand(ProbeSpec spec) {
+        if (spec.protocol() != Protocol.UDP || spec.direction() != Direction.DOWNLINK) {
+            throw new IllegalArgumentException("--bidir runs a UDP downlink spec both ways, got " + spec);
         }
-        Duration deadline = Duration.ofSeconds(spec.seconds()).plus(connectTimeout).plus(killAfter);
+        List<String> args = new ArrayList<>(command(spec));
+        args.add("--bidir");
+        return args;
+    }
+
+    /** Runs {@code spec} (UDP, downlink) in both directions at once; {@code stop} as for {@link #run}. */
+    public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop) {
+        return execute(bothCommand(spec), spec.seconds(), stop, Iperf3Report::parseBoth,
+                both -> both.downlink().outcome(), m -> new Iperf3Report.Both(m, m));
+    }
+
+    /**
+     * Runs {@code command} to its end or its deadline and reads its report; anything that kept it from reporting
+     * (no binary, the deadline, a stop) is {@code failed}'s measurement.
+     */
+    private <T> T execute(List<String> command, int seconds, StopSignal stop, Function<String, T> parse,
+            Function<T, Outcome> outcome, Function<Measurement, T> failed) {
+        if (stop.given()) {
+            return failed.apply(stopped(stop));
+        }
+        Duration deadline = Duration.ofSeconds(seconds).plus(connectTimeout).plus(killAfter);
         Path out = null;
         Path err = null;
         try {
@@ -91,15 +120,16 @@ public class Iperf3Runner {
                 process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             } catch (IOException e) {
                 LOG.errorf("cannot run iperf3 binary '%s': %s", binary, e.getMessage());
-                return Measurement.failed(Outcome.ERROR, "cannot run iperf3 binary '" + binary + "': " + e.getMessage());
+                return failed.apply(Measurement.failed(Outcome.ERROR, "cannot run iperf3 binary '" + binary + "': "
+                        + e.getMessage()));
             }
             running.add(process);
             try {
                 stop.attach(process);
                 if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                     stop(process);
-                    return Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after " + deadline.toSeconds()
-                            + " s without finishing");
+                    return failed.apply(Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after "
+                            + deadline.toSeconds() + " s without finishing"));
                 }
             } catch (InterruptedException e) {
                 stop(process);
@@ -109,21 +139,21 @@ public class Iperf3Runner {
                 running.remove(process);
             }
             if (stop.given()) {
-                return stopped(stop);
+                return failed.apply(stopped(stop));
             }
             String json = Files.readString(out, StandardCharsets.UTF_8);
-            Measurement measurement = Iperf3Report.parse(json, spec.protocol());
-            if (measurement.outcome() == Outcome.ERROR && json.isBlank()) {
+            T report = parse.apply(json);
+            if (outcome.apply(report) == Outcome.ERROR && json.isBlank()) {
                 String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();
-                return Measurement.failed(Outcome.ERROR, "iperf3 exited with " + process.exitValue() + ": "
-                        + Validate.printable(stderr.isEmpty() ? "no output" : stderr));
+                return failed.apply(Measurement.failed(Outcome.ERROR, "iperf3 exited with " + process.exitValue()
+                        + ": " + Validate.printable(stderr.isEmpty() ? "no output" : stderr)));
             }
-            return measurement;
+            return report;
         } catch (IOException e) {
-            return Measurement.failed(Outcome.ERROR, "iperf3 run failed: " + e.getMessage());
+            return failed.apply(Measurement.failed(Outcome.ERROR, "iperf3 run failed: " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Measurement.failed(Outcome.ERROR, "interrupted (shutting down)");
+            return failed.apply(Measurement.failed(Outcome.ERROR, "interrupted (shutting down)"));
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);

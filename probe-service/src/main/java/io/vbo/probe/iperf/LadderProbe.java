@@ -1,5 +1,6 @@
 package io.vbo.probe.iperf;
 
+import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.ProbeResult.Ladder;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.ProbeResult.Protocol;
@@ -7,10 +8,12 @@ import io.vbo.events.ProbeResult.Step;
 import io.vbo.events.VoiceLadder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The voice-rate ladder in one direction: for each rung, ascending, {@code iperf3 -u} with the rung's RTP-sized
+ * The voice-rate ladder in one direction, or in both at once ({@link #runBoth}): for each rung, ascending, {@code iperf3 -u} with the rung's RTP-sized
  * datagrams at K calls' packet rate for a short burst; stops at the first step whose loss, jitter or delay growth
  * exceeds its limit, so at most one step ever overloads the link. Then the highest passing rung runs once more, for
  * {@code confirmSeconds}: a shaper's token bucket lets a stream slightly above the link's rate through unqueued until
@@ -77,89 +80,189 @@ public final class LadderProbe {
     }
 
     /**
-     * Runs the ladder {@code spec} names (protocol LADDER, its direction, {@code seconds} per step). OK with every
-     * step run when the ladder completed (a link that carries no step is OK too, with {@code passedBps} 0); any run
-     * that did not finish (unreachable, busy, stopped for a call …) ends the ladder with that run's outcome.
+     * Runs the ladder {@code spec} names (protocol LADDER, its direction, {@code seconds} per step, K = its
+     * {@code calls}). OK with every step run when the ladder completed (a link that carries no step is OK too, with
+     * {@code passedBps} 0); any run that did not finish (unreachable, busy, stopped for a call …) ends the ladder with
+     * that run's outcome.
      */
     public Measurement run(ProbeSpec spec, StopSignal stop) {
-        if (spec.protocol() != Protocol.LADDER) {
-            throw new IllegalArgumentException("not a ladder: " + spec);
-        }
-        List<Step> steps = new ArrayList<>();
-        List<VoiceLadder.Rung> passed = new ArrayList<>();
-        long[] bytes = { 0 };
-        Measurement top = null;
-        for (VoiceLadder.Rung rung : rungs) {
-            Run run = judged(spec, rung, spec.seconds(), retries, stop, steps, bytes);
-            if (run.failure != null) {
-                return run.failure;
-            }
-            if (top == null || run.step.passed()) {
-                top = run.measurement;
-            }
-            if (!run.step.passed()) {
-                break;
-            }
-            passed.add(rung);
-        }
-        // Confirm from the highest passing rung down until one holds: a burst can hide more than one rung's overload.
-        for (int i = passed.size() - 1; i >= 0 && confirmSeconds > 0; i--) {
-            Run run = judged(spec, passed.get(i), confirmSeconds, Math.min(retries, 1), stop, steps, bytes);
-            if (run.failure != null) {
-                return run.failure;
-            }
-            top = run.measurement;
-            if (run.step.passed()) {
-                break;
-            }
-        }
-        Ladder ladder = new Ladder(calls, steps, 0);
-        long passedBps = ladder.passed().stream().mapToLong(Step::bitsPerSecond).max().orElse(0);
-        long packets = steps.stream().mapToLong(Step::packets).sum();
-        return new Measurement(Outcome.OK, passedBps, bytes[0], null, top.jitterMs(), top.lossPercent(), null, packets,
-                top.delayGrowthMs(), new Ladder(calls, steps, passedBps));
-    }
-
-    /** One run of a rung; {@code failure} set when iperf3 did not finish it (the ladder then ends with that). */
-    private record Run(Step step, Measurement measurement, long bytes, Measurement failure) {
+        return run(spec, List.of(spec.direction()), stop).get(spec.direction());
     }
 
     /**
-     * Runs a rung until one run passes or {@code 1 + reruns} runs failed, appending every run to {@code steps} and its
-     * bytes to {@code bytes[0]}; returns the last run.
+     * Runs the ladder {@code spec} names in both directions at once ({@code spec}'s direction aside): each step is one
+     * {@code iperf3 --bidir} run while both directions climb, as a call sends both ways at once, and a direction goes
+     * on alone once the other stopped; confirmations of the same rung run together too. Each direction is judged,
+     * re-run and confirmed as in {@link #run}, so the two results are those two ladders', in about half the time.
+     * A run that did not finish ends both with its outcome.
      */
-    private Run judged(ProbeSpec spec, VoiceLadder.Rung rung, int seconds, int reruns, StopSignal stop,
-            List<Step> steps, long[] bytes) {
-        Run run = null;
-        for (int attempt = 0; attempt <= reruns && (run == null || !run.step.passed()); attempt++) {
-            Duration before = attempt > 0 ? retryPause : steps.isEmpty() ? Duration.ZERO : pause;
-            run = step(spec, rung, seconds, stop, before);
-            if (run.failure != null && !steps.isEmpty() && run.failure.outcome() == Outcome.UNREACHABLE) {
-                // The server answered the run before: iperf3 -s reopens its socket after each test, slowly when loaded.
-                run = step(spec, rung, seconds, stop, retryPause);
-            }
-            if (run.failure != null) {
-                return run;
-            }
-            bytes[0] += run.bytes;
-            steps.add(run.step);
-        }
-        return run;
+    public Map<Direction, Measurement> runBoth(ProbeSpec spec, StopSignal stop) {
+        return run(spec, List.of(Direction.DOWNLINK, Direction.UPLINK), stop);
     }
 
-    private Run step(ProbeSpec spec, VoiceLadder.Rung rung, int seconds, StopSignal stop, Duration before) {
-        if (!pause(before, stop)) {
-            return new Run(null, null, 0, Measurement.failed(Outcome.ERROR, "interrupted (shutting down)"));
+    private Map<Direction, Measurement> run(ProbeSpec spec, List<Direction> directions, StopSignal stop) {
+        if (spec.protocol() != Protocol.LADDER) {
+            throw new IllegalArgumentException("not a ladder: " + spec);
         }
-        ProbeSpec run = new ProbeSpec(spec.address(), spec.port(), spec.direction(), Protocol.UDP, seconds,
-                rung.udpBitsPerSecond(calls), rung.packetBytes());
-        Measurement m = runner.run(run, stop);
-        if (m.outcome() != Outcome.OK) {
-            return new Run(null, null, 0, m);
+        Context ctx = new Context(spec, stop);
+        directions.forEach(d -> ctx.climbs.put(d, new Climb()));
+        for (VoiceLadder.Rung rung : rungs) {
+            List<Direction> climbing = directions.stream().filter(d -> !ctx.climbs.get(d).stopped).toList();
+            if (climbing.isEmpty()) {
+                break;
+            }
+            Judged judged = judged(ctx, climbing, rung, spec.seconds(), retries);
+            if (judged.failure != null) {
+                return everywhere(directions, judged.failure);
+            }
+            for (Direction d : climbing) {
+                Climb climb = ctx.climbs.get(d);
+                Run run = judged.last.get(d);
+                if (climb.top == null || run.step.passed()) {
+                    climb.top = run.measurement;
+                }
+                if (run.step.passed()) {
+                    climb.passed.add(rung);
+                } else {
+                    climb.stopped = true;
+                }
+            }
         }
-        Step step = new Step(rung.codecs(), rung.packetBytes(), rung.packetizationMs(), seconds, rung.wireBps(0, calls),
-                m.packets(), m.lossPercent(), m.jitterMs(), m.delayGrowthMs(), limits.pass(m));
-        return new Run(step, m, m.bytesReceived(), null);
+        // Confirm from the highest passing rung down until one holds: a burst can hide more than one rung's overload.
+        List<Direction> confirming = new ArrayList<>(directions.stream()
+                .filter(d -> confirmSeconds > 0 && !ctx.climbs.get(d).passed.isEmpty()).toList());
+        confirming.forEach(d -> ctx.climbs.get(d).confirming = ctx.climbs.get(d).passed.size() - 1);
+        while (!confirming.isEmpty()) {
+            VoiceLadder.Rung rung = ctx.climbs.get(confirming.get(0)).candidate();
+            List<Direction> group = confirming.stream().filter(d -> ctx.climbs.get(d).candidate().equals(rung))
+                    .toList();
+            Judged judged = judged(ctx, group, rung, confirmSeconds, Math.min(retries, 1));
+            if (judged.failure != null) {
+                return everywhere(directions, judged.failure);
+            }
+            for (Direction d : group) {
+                Climb climb = ctx.climbs.get(d);
+                Run run = judged.last.get(d);
+                climb.top = run.measurement;
+                if (run.step.passed() || --climb.confirming < 0) {
+                    confirming.remove(d);
+                }
+            }
+        }
+        Map<Direction, Measurement> results = new EnumMap<>(Direction.class);
+        ctx.climbs.forEach((d, climb) -> results.put(d, climb.result(spec.calls())));
+        return results;
+    }
+
+    private static Map<Direction, Measurement> everywhere(List<Direction> directions, Measurement failure) {
+        Map<Direction, Measurement> results = new EnumMap<>(Direction.class);
+        directions.forEach(d -> results.put(d, failure));
+        return results;
+    }
+
+    /** One ladder run: its spec and stop signal, each direction's climb, and whether any step has run yet. */
+    private static final class Context {
+        final ProbeSpec spec;
+        final StopSignal stop;
+        final Map<Direction, Climb> climbs = new EnumMap<>(Direction.class);
+        boolean started;
+
+        Context(ProbeSpec spec, StopSignal stop) {
+            this.spec = spec;
+            this.stop = stop;
+        }
+    }
+
+    /** One direction's ladder so far: every run, the rungs that passed, its bytes and the run it reports. */
+    private static final class Climb {
+        final List<Step> steps = new ArrayList<>();
+        final List<VoiceLadder.Rung> passed = new ArrayList<>();
+        long bytes;
+        Measurement top;
+        boolean stopped;
+        /** Index in {@code passed} of the rung to confirm next. */
+        int confirming;
+
+        VoiceLadder.Rung candidate() {
+            return passed.get(confirming);
+        }
+
+        Measurement result(int calls) {
+            long passedBps = new Ladder(calls, steps, 0).passed().stream().mapToLong(Step::bitsPerSecond).max()
+                    .orElse(0);
+            long packets = steps.stream().mapToLong(Step::packets).sum();
+            return new Measurement(Outcome.OK, passedBps, bytes, null, top.jitterMs(), top.lossPercent(), null, packets,
+                    top.delayGrowthMs(), new Ladder(calls, steps, passedBps));
+        }
+    }
+
+    /** One run of a rung in one direction. */
+    private record Run(Step step, Measurement measurement) {
+    }
+
+    /** Each direction's last run of a rung, or the run that did not finish (the ladder then ends with it). */
+    private record Judged(Map<Direction, Run> last, Measurement failure) {
+    }
+
+    /**
+     * Runs a rung in {@code directions} (together while more than one is left) until each passed once or
+     * {@code 1 + reruns} runs failed, appending every run to its direction's steps and bytes.
+     */
+    private Judged judged(Context ctx, List<Direction> directions, VoiceLadder.Rung rung, int seconds, int reruns) {
+        Map<Direction, Run> last = new EnumMap<>(Direction.class);
+        List<Direction> pending = new ArrayList<>(directions);
+        for (int attempt = 0; attempt <= reruns && !pending.isEmpty(); attempt++) {
+            Duration before = attempt > 0 ? retryPause : ctx.started ? pause : Duration.ZERO;
+            Map<Direction, Measurement> got = step(ctx, pending, rung, seconds, before);
+            Measurement failure = failure(got);
+            if (failure != null && ctx.started && failure.outcome() == Outcome.UNREACHABLE) {
+                // The server answered the run before: iperf3 -s reopens its socket after each test, slowly when loaded.
+                got = step(ctx, pending, rung, seconds, retryPause);
+                failure = failure(got);
+            }
+            if (failure != null) {
+                return new Judged(last, failure);
+            }
+            ctx.started = true;
+            for (Direction d : List.copyOf(pending)) {
+                Measurement m = got.get(d);
+                Step step = new Step(rung.codecs(), rung.packetBytes(), rung.packetizationMs(), seconds,
+                        rung.wireBps(0, ctx.spec.calls()), m.packets(), m.lossPercent(), m.jitterMs(),
+                        m.delayGrowthMs(), limits.pass(m));
+                Climb climb = ctx.climbs.get(d);
+                climb.steps.add(step);
+                climb.bytes += m.bytesReceived();
+                last.put(d, new Run(step, m));
+                if (step.passed()) {
+                    pending.remove(d);
+                }
+            }
+        }
+        return new Judged(last, null);
+    }
+
+    private static Measurement failure(Map<Direction, Measurement> got) {
+        return got.values().stream().filter(m -> m.outcome() != Outcome.OK).findFirst().orElse(null);
+    }
+
+    /** One run of {@code rung} in {@code directions}: {@code --bidir} for both, else the one direction's. */
+    private Map<Direction, Measurement> step(Context ctx, List<Direction> directions, VoiceLadder.Rung rung,
+            int seconds, Duration before) {
+        if (!pause(before, ctx.stop)) {
+            return everywhere(directions, Measurement.failed(Outcome.ERROR, "interrupted (shutting down)"));
+        }
+        ProbeSpec spec = ctx.spec;
+        long bps = rung.udpBitsPerSecond(spec.calls());
+        if (directions.size() > 1) {
+            Iperf3Report.Both both = runner.runBoth(new ProbeSpec(spec.address(), spec.port(), Direction.DOWNLINK,
+                    Protocol.UDP, seconds, bps, rung.packetBytes(), 0), ctx.stop);
+            Map<Direction, Measurement> got = new EnumMap<>(Direction.class);
+            directions.forEach(d -> got.put(d, both.of(d)));
+            return got;
+        }
+        Direction d = directions.get(0);
+        return Map.of(d, runner.run(new ProbeSpec(spec.address(), spec.port(), d, Protocol.UDP, seconds, bps,
+                rung.packetBytes(), 0), ctx.stop));
     }
 
     /** Waits before a run; a stop given meanwhile ends the wait, and the run then reports it without starting. */
@@ -173,6 +276,7 @@ public final class LadderProbe {
         }
     }
 
+    /** K for a phone's ladder: the policy's {@code vbo.policy.expected-concurrent-calls} (a site may have its own). */
     public int calls() {
         return calls;
     }

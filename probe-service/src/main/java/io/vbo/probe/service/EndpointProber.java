@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** One probe of one endpoint: each of its profiles (the configured ones, or an operator's), downlink then uplink. */
@@ -28,6 +29,8 @@ public class EndpointProber {
     ResultPublisher publisher;
     @Inject
     LadderProbe ladder;
+    @Inject
+    SiteCalls sites;
 
     /** How a probe ended: the last attempt's outcome, or deferred because a call started. */
     public record Run(Outcome outcome, boolean deferred) {
@@ -37,24 +40,24 @@ public class EndpointProber {
     }
 
     /**
-     * Runs the attempts in order. Stops early when the phone does not answer (the next attempt would only wait for
+     * Runs the attempts ({@link #attempts}) in order. Stops early when the phone does not answer (the next attempt would only wait for
      * the same timeout) or when {@code stop} is given because a call started: the attempt running then is stopped and
      * reported as deferred (or, between attempts, the next one), and the endpoint stays due.
      */
-    public Run probe(EndpointObserved target, StopSignal stop, List<ProbeConfig.Profile> profiles) {
+    public Run probe(EndpointObserved target, StopSignal stop, List<ProbeSpec> attempts) {
         Outcome last = Outcome.ERROR;
         boolean first = true;
-        for (ProbeSpec spec : attempts(target.address(), profiles)) {
+        for (List<ProbeSpec> together : together(attempts)) {
             if (!first && !pause()) {
                 return Run.failed(last);
             }
             first = false;
             if (stop.given()) {
                 LOG.infof("%s: %s, remaining attempts deferred", target.key(), stop.reason());
-                publisher.deferred(target, spec, stop.reason());
+                publisher.deferred(target, together.get(0), stop.reason());
                 return new Run(Outcome.DEFERRED_ACTIVE_CALL, true);
             }
-            Measurement measurement = directionProbe.measure(target, spec, stop);
+            Measurement measurement = directionProbe.measure(target, together, stop);
             last = measurement.outcome();
             if (last == Outcome.DEFERRED_ACTIVE_CALL) {
                 return new Run(last, true);
@@ -79,31 +82,68 @@ public class EndpointProber {
     }
 
     /**
-     * The highest rate one probe of {@code target} sends at, in bit/s, what the dispatcher reserves of the uplink's
+     * The attempts as they run: a ladder's downlink and uplink together ({@code vbo.probe.ladder.both-directions}),
+     * everything else one by one.
+     */
+    List<List<ProbeSpec>> together(List<ProbeSpec> attempts) {
+        List<List<ProbeSpec>> runs = new ArrayList<>();
+        for (int i = 0; i < attempts.size(); i++) {
+            ProbeSpec a = attempts.get(i);
+            ProbeSpec next = i + 1 < attempts.size() ? attempts.get(i + 1) : null;
+            if (config.ladder().bothDirections() && a.protocol() == Protocol.LADDER
+                    && a.direction() == Direction.DOWNLINK && next != null && next.equals(new ProbeSpec(a.address(),
+                            a.port(), Direction.UPLINK, Protocol.LADDER, a.seconds(), 0, 0, a.calls()))) {
+                runs.add(List.of(a, next));
+                i++;
+            } else {
+                runs.add(List.of(a));
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * The highest rate a probe with these attempts sends at, in bit/s, what the dispatcher reserves of the uplink's
      * budget while it runs: a voice attempt's UDP rate, a ladder's top step (K calls of its most demanding rung); a
      * TCP attempt fills the link, so {@link Long#MAX_VALUE}.
      */
-    public long peakBps(EndpointObserved target, List<ProbeConfig.Profile> profiles) {
-        return attempts(target.address(), profiles).stream().mapToLong(spec -> switch (spec.protocol()) {
+    public long peakBps(List<ProbeSpec> attempts) {
+        return attempts.stream().mapToLong(spec -> switch (spec.protocol()) {
             case TCP -> Long.MAX_VALUE;
-            case LADDER -> ladder.rungs().stream().mapToLong(r -> r.udpBitsPerSecond(ladder.calls())).max().orElse(0);
+            case LADDER -> callBps() * spec.calls();
             case UDP -> spec.udpBitsPerSecond();
         }).max().orElse(0);
     }
 
-    /** The attempts of one probe with the configured profiles, in order (the first is what a deferral names). */
-    List<ProbeSpec> attempts(String address) {
-        return attempts(address, config.profiles());
+    /**
+     * What one live call is counted at on an uplink's budget, in the budget's units (UDP payload bit/s): the ladder's
+     * most demanding rung at K = 1 (G.711, 68,800 bit/s with the built-in profiles), since the call's codec is not
+     * known here.
+     */
+    public long callBps() {
+        return ladder.rungs().stream().mapToLong(r -> r.udpBitsPerSecond(1)).max().orElse(0);
     }
 
-    /** The attempts of one probe with these profiles, each downlink then uplink. */
-    List<ProbeSpec> attempts(String address, List<ProbeConfig.Profile> profiles) {
+    /** K for a probe of {@code target}: its site's, from the site's latest limit, else the policy's. */
+    public int calls(EndpointObserved target) {
+        return Optional.ofNullable(target.site()).flatMap(site -> sites.calls(target.pbxId(), site))
+                .orElse(ladder.calls());
+    }
+
+    /** The attempts of one probe of {@code target} with these profiles, to its address, ladders at its K. */
+    public List<ProbeSpec> attempts(EndpointObserved target, List<ProbeConfig.Profile> profiles) {
+        return attempts(target.address(), calls(target), profiles);
+    }
+
+    /** The attempts of one probe to {@code address} with these profiles, each downlink then uplink. */
+    List<ProbeSpec> attempts(String address, int calls, List<ProbeConfig.Profile> profiles) {
         ProbeConfig.Iperf3 iperf = config.iperf3();
         List<ProbeSpec> specs = new ArrayList<>();
         for (ProbeConfig.Profile profile : profiles) {
             for (Direction direction : Direction.values()) {
                 specs.add(switch (profile) {
-                    case LADDER -> ProbeSpec.ladder(address, iperf.port(), direction, config.ladder().stepSeconds());
+                    case LADDER -> ProbeSpec.ladder(address, iperf.port(), direction, config.ladder().stepSeconds(),
+                            calls);
                     case TCP -> ProbeSpec.tcp(address, iperf.port(), direction, iperf.tcpSeconds());
                     case VOICE -> ProbeSpec.voice(address, iperf.port(), direction, iperf.voiceSeconds(),
                             iperf.voicePacketBytes(), iperf.voicePacketsPerSecond());

@@ -7,6 +7,7 @@ import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.Validate;
 import io.vbo.probe.config.ProbeConfig;
+import io.vbo.probe.iperf.ProbeSpec;
 import io.vbo.probe.iperf.StopSignal;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -16,8 +17,10 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +33,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts due probes within the limits: at most {@code max-parallel} at once and {@code max-parallel-per-pbx} per PBX,
- * and only while the peak send rates of the probes running on an uplink add up to its budget ({@link Budget}: the
- * PBX's, and the site's where one is set). A site (endpoints sharing one uplink) is one probe target
+ * and only while the peak send rates of the probes running on an uplink, and its live calls (one call's worth each),
+ * add up to its budget ({@link Budget}: the PBX's, and the site's where one is set); a call starting on the uplink
+ * stops the newest probes while they exceed it by more than one call's worth. A site (endpoints sharing one uplink) is one probe target
  * ({@link Schedule}). An endpoint in a call is not probed: it gets a {@code DEFERRED_ACTIVE_CALL} result and stays due
  * until the call ends; a probe running when its call starts is stopped at once (discovery reports the call as it
  * starts). Trouble (a qualify RTT rise, a call's loss or jitter, a new address) makes a target due sooner.
@@ -53,6 +57,8 @@ public class ProbeDispatcher {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Integer> runningPerPbx = new HashMap<>();
     private final Budget budget = new Budget();
+    /** The running probes' reservations, oldest first: the newest is stopped first when calls need the room. */
+    private final Map<Schedule.Entry, Reservation> reservations = new LinkedHashMap<>();
     /** Endpoint key → the address last refused for it, so one refusal is reported once, not on every observation. */
     private final Map<String, String> refused = new HashMap<>();
     private Schedule schedule;
@@ -185,7 +191,8 @@ public class ProbeDispatcher {
         String address = probedAddress(observed);
         if (!address.equals(refused.put(observed.key(), address))) {
             LOG.warnf("%s: not probed, %s%s", observed.key(), TargetPolicy.REFUSED, reason);
-            publisher.refused(observed, prober.attempts(address).get(0), reason);
+            publisher.refused(observed, prober.attempts(address, prober.calls(observed), config.profiles()).get(0),
+                    reason);
         }
     }
 
@@ -224,6 +231,7 @@ public class ProbeDispatcher {
     /** Starts whatever is due and fits the limits. Called on every event, every tick, and after every probe. */
     public synchronized void dispatch() {
         Instant now = clock.instant();
+        makeRoomForCalls();
         // An uplink a due target did not fit on takes no later target this round, so a big probe is not starved.
         Set<String> full = new HashSet<>();
         for (Schedule.Entry entry : schedule.due(now)) {
@@ -233,7 +241,7 @@ public class ProbeDispatcher {
                     entry.deferralReported = true;
                     LOG.infof("%s has %d active call(s): probe deferred until the call ends", target.key(),
                             entry.activeCalls());
-                    publisher.deferred(target, prober.attempts(target.address(), profiles(entry)).get(0),
+                    publisher.deferred(target, prober.attempts(target, profiles(entry)).get(0),
                             calls(entry));
                 }
                 continue;
@@ -244,7 +252,8 @@ public class ProbeDispatcher {
             int onPbx = runningPerPbx.getOrDefault(target.pbxId(), 0);
             List<Budget.Uplink> uplinks = uplinks(entry);
             List<ProbeConfig.Profile> profiles = profiles(entry);
-            long peak = prober.peakBps(target, profiles);
+            List<ProbeSpec> attempts = prober.attempts(target, profiles);
+            long peak = prober.peakBps(attempts);
             if (onPbx >= config.maxParallelPerPbx() || uplinks.stream().anyMatch(u -> full.contains(u.key()))
                     || !budget.fits(uplinks, peak)) {
                 uplinks.forEach(u -> full.add(u.key()));
@@ -256,7 +265,48 @@ public class ProbeDispatcher {
             running++;
             runningPerPbx.put(target.pbxId(), onPbx + 1);
             budget.reserve(uplinks, peak);
-            executor.execute(() -> run(entry, target, stop, uplinks, peak, profiles));
+            reservations.put(entry, new Reservation(uplinks, peak));
+            executor.execute(() -> run(entry, target, stop, profiles, attempts));
+        }
+    }
+
+    /** What a running probe holds of the budgets it crosses. */
+    private record Reservation(List<Budget.Uplink> uplinks, long peak) {
+    }
+
+    /**
+     * Counts the live calls on every uplink and stops running probes, newest first, while an uplink's probes and calls
+     * exceed its budget by more than one call's worth (a call started meanwhile: probes are admitted only while they
+     * fit next to the calls). A probe already told to stop gives its reservation back at once.
+     */
+    private void makeRoomForCalls() {
+        long perCall = prober.callBps();
+        Map<String, Long> live = new HashMap<>();
+        for (Schedule.Entry e : schedule.all()) {
+            long bps = e.activeCalls() * perCall;
+            if (bps > 0) {
+                uplinks(e).forEach(u -> live.merge(u.key(), bps, Long::sum));
+            }
+        }
+        budget.liveCalls(live);
+        List<Schedule.Entry> newestFirst = new ArrayList<>(reservations.keySet());
+        Collections.reverse(newestFirst);
+        for (Schedule.Entry e : newestFirst) {
+            Reservation r = reservations.get(e);
+            Optional<Budget.Uplink> over = e.stop.given() ? Optional.empty()
+                    : r.uplinks().stream().filter(u -> budget.overBy(u, perCall) > 0).findFirst();
+            if (over.isPresent()) {
+                Budget.Uplink u = over.get();
+                String reason = String.format("live calls on uplink %s take %d of its %d bit/s budget", u.key(),
+                        live.get(u.key()), u.bps());
+                LOG.infof("%s/%s: %s, stopping its probe (%d bit/s)", e.pbxId, e.target().map(
+                        EndpointObserved::endpoint).orElse("?"), reason, Math.min(r.peak(), u.bps()));
+                e.stop.stop(reason);
+            }
+            if (e.stop.given()) {
+                budget.release(r.uplinks(), r.peak());
+                reservations.remove(e);
+            }
         }
     }
 
@@ -278,18 +328,21 @@ public class ProbeDispatcher {
         return entry.activeCalls() + " active call(s)";
     }
 
-    private void run(Schedule.Entry entry, EndpointObserved target, StopSignal stop, List<Budget.Uplink> uplinks,
-            long peak, List<ProbeConfig.Profile> profiles) {
+    private void run(Schedule.Entry entry, EndpointObserved target, StopSignal stop,
+            List<ProbeConfig.Profile> profiles, List<ProbeSpec> attempts) {
         EndpointProber.Run result = EndpointProber.Run.failed(Outcome.ERROR);
         try {
-            result = prober.probe(target, stop, profiles);
+            result = prober.probe(target, stop, attempts);
         } catch (RuntimeException e) {
             LOG.errorf(e, "probe of %s failed unexpectedly", target.key());
         } finally {
             synchronized (this) {
                 running--;
                 runningPerPbx.merge(target.pbxId(), -1, Integer::sum);
-                budget.release(uplinks, peak);
+                Reservation reservation = reservations.remove(entry);
+                if (reservation != null) {
+                    budget.release(reservation.uplinks(), reservation.peak());
+                }
                 Instant now = clock.instant();
                 entry.stop = null;
                 if (result.deferred()) {

@@ -57,6 +57,35 @@ class Iperf3ReportTest {
     }
 
     @Test
+    void aBidirRunReportsEachDirectionFromItsOwnReceiver() throws IOException {
+        // G.711 (172-byte datagrams, 50/s) for 2 s with --bidir on a 2 Mbit/s down / 48 kbit/s up tbf link.
+        Iperf3Report.Both both = Iperf3Report.parseBoth(sample("udp-bidir.json"));
+        Measurement down = both.downlink();
+        assertEquals(Outcome.OK, down.outcome());
+        assertEquals(17_200L, down.bytesReceived());
+        assertEquals(0.0, down.lossPercent());
+        assertEquals(100L, down.packets());
+        Measurement up = both.uplink();
+        assertEquals(Outcome.OK, up.outcome());
+        // The phone sent 17,372 bytes; 10,148 arrived before the client stopped (sequence gaps alone said 8.9 %).
+        assertEquals(10_148L, up.bytesReceived());
+        assertEquals(41.58, up.lossPercent(), 0.01);
+        assertEquals(10.39, up.jitterMs(), 0.01);
+        assertEquals(up, both.of(io.vbo.events.ProbeResult.Direction.UPLINK));
+    }
+
+    @Test
+    void aBidirReportThatFailedIsThatFailureBothWays() throws IOException {
+        Iperf3Report.Both both = Iperf3Report.parseBoth(sample("busy.json"));
+        assertEquals(Outcome.SERVER_BUSY, both.downlink().outcome());
+        assertEquals(both.downlink(), both.uplink());
+        Iperf3Report.Both oneWay = Iperf3Report.parseBoth(sample("udp-ok.json"));
+        assertEquals(Outcome.ERROR, oneWay.uplink().outcome());
+        assertEquals("iperf3 report has no end.sum_received and end.sum_received_bidir_reverse (--bidir needs iperf3 3.7)",
+                oneWay.uplink().error());
+    }
+
+    @Test
     void errorsMapToTypedOutcomesWithIperf3sOwnMessage() throws IOException {
         assertOutcome("refused.json", Outcome.UNREACHABLE, "unable to connect to server: Connection refused");
         assertOutcome("no-route.json", Outcome.UNREACHABLE, "unable to connect to server: No route to host");

@@ -106,6 +106,15 @@ class Iperf3RunnerTest {
         assertEquals(List.of(fake.toString(), "-c", "fd00::2", "-p", "5201", "-t", "3", "--json", "--connect-timeout",
                 "1000", "-u", "-b", "68800", "-l", "172", "-R"),
                 runner.command(ProbeSpec.voice("fd00::2", 5201, Direction.UPLINK, 3, 172, 50)));
+        assertEquals(List.of(fake.toString(), "-c", "fd00::2", "-p", "5201", "-t", "3", "--json", "--connect-timeout",
+                "1000", "-u", "-b", "68800", "-l", "172", "--bidir"),
+                runner.bothCommand(ProbeSpec.voice("fd00::2", 5201, Direction.DOWNLINK, 3, 172, 50)));
+        assertThrows(IllegalArgumentException.class,
+                () -> runner.bothCommand(ProbeSpec.voice("fd00::2", 5201, Direction.UPLINK, 3, 172, 50)));
+        assertThrows(IllegalArgumentException.class,
+                () -> runner.runBoth(ProbeSpec.voice("phone.example.com", 5201, Direction.DOWNLINK, 3, 172, 50),
+                        new StopSignal()));
+        assertFalse(Files.exists(marker), "no process may start for a refused address");
     }
 
     @Test

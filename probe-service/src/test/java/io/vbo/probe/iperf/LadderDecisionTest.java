@@ -86,16 +86,17 @@ class LadderDecisionTest {
         }
     }
 
-    /** Downlink then uplink at K calls, one after the other on the phone's link. */
+    /** Both directions at once at K calls, as the service runs them ({@code vbo.probe.ladder.both-directions}). */
     private static Map<String, CompletableFuture<String>> ladders(ExecutorService pool, String name, int k,
             Phone phone) {
         LadderProbe ladder = new LadderProbe(IPERF3, RUNGS, k, LIMITS, Duration.ofMillis(200), 8, 2,
                 Duration.ofSeconds(3));
         CompletableFuture<List<String>> all = CompletableFuture.supplyAsync(() -> {
+            Map<Direction, Measurement> both = ladder.runBoth(ProbeSpec.ladder(phone.address(), phone.iperfPort(),
+                    Direction.DOWNLINK, 2, k), new StopSignal());
             List<String> tops = new ArrayList<>();
             for (Direction d : Direction.values()) {
-                tops.add(top(name + " K=" + k + " " + d + " (" + phone.address() + ")",
-                        ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2), new StopSignal())));
+                tops.add(top(name + " K=" + k + " " + d + " (" + phone.address() + ")", both.get(d)));
             }
             return tops;
         }, pool);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class LadderProbeTest {
     private static final List<VoiceLadder.Rung> RUNGS = VoiceLadder.rungs(CodecProfiles.defaults(true), 18);
     private static final LadderProbe.Limits LIMITS = new LadderProbe.Limits(2.0, 30, 100);
-    private static final ProbeSpec SPEC = ProbeSpec.ladder("10.231.9.2", 5201, Direction.DOWNLINK, 2);
+    private static final ProbeSpec SPEC = ProbeSpec.ladder("10.231.9.2", 5201, Direction.DOWNLINK, 2, 1);
 
     /** iperf3 stand-in: each run takes the next scripted verdict (pass when none is left) and records its spec. */
     private static final class Scripted extends Iperf3Runner {
@@ -157,6 +157,75 @@ class LadderProbeTest {
         twice.refused.addAll(List.of(2, 3));
         assertEquals(Outcome.UNREACHABLE, ladder(twice, 0, 2, Duration.ZERO).run(SPEC, new StopSignal()).outcome());
         assertEquals(3, twice.runs.size());
+    }
+
+    /** iperf3 stand-in for two links: a run passes when its rate fits the direction's; records each run. */
+    private static final class Shaped extends Iperf3Runner {
+        final long downBps;
+        final long upBps;
+        final List<String> runs = new ArrayList<>();
+
+        Shaped(long downBps, long upBps) {
+            super("iperf3", Duration.ofSeconds(1), Duration.ofSeconds(1));
+            this.downBps = downBps;
+            this.upBps = upBps;
+        }
+
+        @Override
+        public Measurement run(ProbeSpec spec, StopSignal stop) {
+            runs.add(spec.direction() + " " + spec.udpBitsPerSecond() + " " + spec.seconds() + "s");
+            return verdict(spec, spec.direction() == Direction.DOWNLINK ? downBps : upBps);
+        }
+
+        @Override
+        public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop) {
+            runs.add("BOTH " + spec.udpBitsPerSecond() + " " + spec.seconds() + "s");
+            return new Iperf3Report.Both(verdict(spec, downBps), verdict(spec, upBps));
+        }
+
+        private static Measurement verdict(ProbeSpec spec, long linkBps) {
+            boolean fits = spec.udpBitsPerSecond() <= linkBps;
+            return new Measurement(Outcome.OK, spec.udpBitsPerSecond(), 1000L, null, 1.0, fits ? 0.0 : 12.0, null,
+                    100L, fits ? 0.0 : 400.0, null);
+        }
+    }
+
+    @Test
+    void bothDirectionsClimbTogetherInOneRunPerStepAndConfirmTogether() {
+        Shaped link = new Shaped(2_000_000, 2_000_000);
+        java.util.Map<Direction, Measurement> both = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2,
+                Duration.ZERO).runBoth(SPEC, new StopSignal());
+
+        List<String> expected = new ArrayList<>();
+        RUNGS.forEach(r -> expected.add("BOTH " + r.udpBitsPerSecond(1) + " 2s"));
+        expected.add("BOTH 68800 8s");
+        assertEquals(expected, link.runs, "six steps and G.711's confirmation, each one run for both directions");
+        for (Direction d : Direction.values()) {
+            assertEquals(Outcome.OK, both.get(d).outcome());
+            assertEquals(7, both.get(d).ladder().steps().size(), d.toString());
+            assertEquals(80_000, both.get(d).ladder().passedBps(), d.toString());
+        }
+    }
+
+    @Test
+    void aDirectionThatStopsLeavesTheOtherClimbingAloneAndEachConfirmsItsOwnRung() {
+        // 2 Mbit/s down; up carries GSM's 18,000 bit/s of payload but not G.726's.
+        Shaped link = new Shaped(2_000_000, RUNGS.get(2).udpBitsPerSecond(1));
+        java.util.Map<Direction, Measurement> both = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2,
+                Duration.ZERO).runBoth(SPEC, new StopSignal());
+
+        long g726 = RUNGS.get(3).udpBitsPerSecond(1);
+        assertEquals(List.of("BOTH " + RUNGS.get(0).udpBitsPerSecond(1) + " 2s",
+                "BOTH " + RUNGS.get(1).udpBitsPerSecond(1) + " 2s", "BOTH " + RUNGS.get(2).udpBitsPerSecond(1) + " 2s",
+                "BOTH " + g726 + " 2s", "UPLINK " + g726 + " 2s", "UPLINK " + g726 + " 2s",
+                "DOWNLINK " + RUNGS.get(4).udpBitsPerSecond(1) + " 2s", "DOWNLINK 68800 2s", "DOWNLINK 68800 8s",
+                "UPLINK " + RUNGS.get(2).udpBitsPerSecond(1) + " 8s"), link.runs,
+                "G.726 fails up three times (re-runs up only); down goes on alone; each confirms its own top");
+        assertEquals(List.of("ilbc", "g729", "gsm", "g726!", "g726!", "g726!", "gsm"),
+                codecsRun(both.get(Direction.UPLINK).ladder().steps()));
+        assertEquals(29_200, both.get(Direction.UPLINK).ladder().passedBps(), "GSM: (33 + 12 + 28) × 8 × 50");
+        assertEquals(80_000, both.get(Direction.DOWNLINK).ladder().passedBps());
+        assertEquals(7, both.get(Direction.DOWNLINK).ladder().steps().size());
     }
 
     @Test

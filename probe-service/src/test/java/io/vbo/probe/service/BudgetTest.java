@@ -1,9 +1,11 @@
 package io.vbo.probe.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BudgetTest {
@@ -41,5 +43,41 @@ class BudgetTest {
         assertTrue(budget.fits(pbx, 68_800), "the PBX has room for a phone elsewhere");
         assertTrue(budget.fits(pbx, 275_200), "the site's probe holds 68.8 of the PBX's 344 kbit/s");
         assertFalse(budget.fits(pbx, 275_201));
+    }
+
+    @Test
+    void liveCallsTakeTheirShareAndAProbeFitsOnlyInWhatTheyLeave() {
+        budget.liveCalls(Map.of("pbx-1", 2 * 68_800L));
+        assertTrue(budget.fits(pbx, 206_400), "344 − 137.6 kbit/s leaves 206.4");
+        assertFalse(budget.fits(pbx, 206_401));
+        assertFalse(budget.fits(pbx, Long.MAX_VALUE), "a live call makes the uplink busy: TCP waits");
+        budget.reserve(pbx, 137_600);
+        assertTrue(budget.fits(pbx, 68_800));
+        assertFalse(budget.fits(pbx, 68_801));
+        assertTrue(budget.fits(site.subList(1, 2), 100_000), "the calls are on the PBX's uplink, not the site's");
+    }
+
+    @Test
+    void aCallStartingMayPushTheSumOverByOneCallAndNoMore() {
+        for (int i = 0; i < 5; i++) {
+            budget.reserve(pbx, 68_800);
+        }
+        assertEquals(0, budget.overBy(pbx.get(0), 68_800), "no call");
+        budget.liveCalls(Map.of("pbx-1", 68_800L));
+        assertEquals(68_800 - 68_800, budget.overBy(pbx.get(0), 68_800), "344 + 68.8: one call's worth over, allowed");
+        budget.liveCalls(Map.of("pbx-1", 2 * 68_800L));
+        assertEquals(68_800, budget.overBy(pbx.get(0), 68_800), "a second call: one probe must stop");
+        budget.release(pbx, 68_800);
+        assertEquals(0, budget.overBy(pbx.get(0), 68_800));
+    }
+
+    @Test
+    void tcpRunningWhenACallStartsIsOverByItsWholeRate() {
+        budget.reserve(pbx, Long.MAX_VALUE);
+        assertEquals(0, budget.overBy(pbx.get(0), 68_800));
+        budget.liveCalls(Map.of("pbx-1", 68_800L));
+        assertEquals(Long.MAX_VALUE, budget.overBy(pbx.get(0), 68_800), "TCP fills the link the call needs");
+        budget.release(pbx, Long.MAX_VALUE);
+        assertEquals(0, budget.overBy(pbx.get(0), 68_800));
     }
 }
