@@ -71,6 +71,8 @@ class Iperf3ReportTest {
         assertEquals(10_148L, up.bytesReceived());
         assertEquals(41.58, up.lossPercent(), 0.01);
         assertEquals(10.39, up.jitterMs(), 0.01);
+        assertEquals(0.0, up.delayGrowthMs(), "the reverse sum's end is the forward stream's");
+        assertEquals(0.133, down.delayGrowthMs(), 0.001);
         assertEquals(up, both.of(io.vbo.events.ProbeResult.Direction.UPLINK));
     }
 
