@@ -177,12 +177,16 @@ class ProbeServiceTest {
         assertEquals(Outcome.DEFERRED_ACTIVE_CALL, deferred.outcome());
         assertEquals("1 active call(s)", deferred.error());
         assertEquals(0, deferred.durationMs());
-        // The slot is free again once 6001 is done; 6002 still must not start while its call lasts.
-        await("site-due", "6001", 2, r -> r.outcome() == Outcome.OK);
+        // 6001's TCP probe fills the uplink the call now crosses (site-due's): the call stops it too, and it cannot
+        // start again while the call lasts. The slot is free, yet 6002 still must not start during its call.
+        ProbeResult stopped = await("site-due", "6001", 1, r -> true).get(0);
+        assertEquals(Outcome.DEFERRED_ACTIVE_CALL, stopped.outcome(), stopped.toString());
+        assertEquals("stopped: live calls on uplink site-due take 68800 of its 1000000 bit/s budget", stopped.error());
         List<String> during = results.drain(Duration.ofSeconds(4)).stream().filter(r -> r.key().equals("site-due/6002"))
                 .map(r -> EventJson.fromJson(r.value(), ProbeResult.class).outcome().name()).toList();
         assertEquals(List.of("DEFERRED_ACTIVE_CALL"), during);
         assertTrue(LabEvents.client(waiting).isEmpty(), "no iperf3 may run against a phone in a call");
+        assertTrue(LabEvents.client(busyLink).isEmpty(), "no TCP probe may fill an uplink a call crosses");
 
         Instant callEnded = Instant.now();
         publish(observed("site-due", "6002", waiting, ContactStatus.REACHABLE, 0));
