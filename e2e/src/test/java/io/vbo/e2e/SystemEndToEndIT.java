@@ -46,7 +46,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemEndToEndIT {
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(20);
+    /** probe-service's default: between two ladders, a link is only checked (every 20 s, the default). */
+    private static final Duration PROBE_INTERVAL = Duration.ofMinutes(15);
+    /** probe-service's default {@code reprobe.min-gap}: a failed check's ladder waits this long after the last. */
+    private static final Duration MIN_GAP = Duration.ofMinutes(1);
     private static final int PROBE_SECONDS = 3;
     private static final Map<String, Long> RATES = Map.of("1001", 40_000L, "1002", 150_000L, "1003", 2_000_000L);
     private static final Map<String, List<String>> EXPECTED_CODECS = Map.of("1001", List.of("gsm"),
@@ -86,7 +89,8 @@ class SystemEndToEndIT {
     @Test
     @Order(1)
     void firstProbeCycleWritesEachPhonesCodecsAndTheApiShowsIt() throws IOException {
-        Duration cycle = PROBE_INTERVAL.plusSeconds(40);
+        // Every phone is due when first seen: one ladder each (≈ 25–40 s), both directions at once.
+        Duration cycle = Duration.ofSeconds(120);
         awaitUntil(cycle, "pjsip_endpoints.conf holds each phone's tier codecs", () -> RATES.keySet().stream()
                 .allMatch(e -> PjsipEndpoints.allowed(lab.endpointsFile(), e).equals(expectedCodecs(e))));
         System.out.printf("e2e: first cycle: codecs of 3 phones applied %d ms after the services were ready%n",
@@ -154,14 +158,22 @@ class SystemEndToEndIT {
     @Order(2)
     void aLinkThatDropsTo40kbitIsDowngradedAndApplied() {
         int decisionsBefore = lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/1003/decisions").size();
+        // A link degrades at any moment of its 15 min; a failed check's ladder waits for min-gap after the last one,
+        // so reshape once that is over, as it is for all but the first minute of an interval.
+        Instant lastLadder = Instant.EPOCH;
+        for (JsonNode m : lab.policyJson("/api/v1/endpoints/" + Lab.PBX + "/1003/measurements").path("items")) {
+            Instant end = Instant.parse(m.path("startedAt").asText()).plusMillis(m.path("durationMs").asLong());
+            lastLadder = end.isAfter(lastLadder) ? end : lastLadder;
+        }
+        long wait = Duration.between(Instant.now(), lastLadder.plus(MIN_GAP).plusSeconds(1)).toMillis();
+        if (wait > 0) {
+            sleep(wait);
+        }
         Instant reshapedAt = Instant.now();
         lab.reshape("1003", 40_000);
-        // A ladder's drop decides at once, so the first probe that ran wholly on the new link moves it; an endpoint
-        // comes round every max(interval, one ladder probe ≈ 40 s).
-        Duration round = PROBE_INTERVAL.compareTo(Duration.ofSeconds(40)) > 0 ? PROBE_INTERVAL : Duration.ofSeconds(40);
-        // A probe running while the link was reshaped may pass a middle rung before the change and fail after it:
-        // the way down may then take two decisions, and the test waits for the last one.
-        awaitUntil(round.multipliedBy(3).plusSeconds(30), "1003 downgraded to no-codec-fits in pjsip_endpoints.conf",
+        // The next check (≤ 20 s) fails, the ladder runs at once (≈ 14 s on 40 kbit/s at K = 2: its first rung fails
+        // three times) and its drop decides at once; the interval (15 min) plays no part.
+        awaitUntil(Duration.ofSeconds(90), "1003 downgraded to no-codec-fits in pjsip_endpoints.conf",
                 () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(List.of("gsm"))
                         && lab.latestDecision("1003").path("noCodecFits").asBoolean());
         System.out.printf("e2e: reshape 2 Mbit/s → 40 kbit/s to new codecs applied: %d ms%n",
@@ -236,6 +248,15 @@ class SystemEndToEndIT {
         // G.107 rates no GSM (no ITU-T Bpl): no MOS in the summary; the policy judges it as G.711 would be, a good call
         assertTrue(listed.path("mos").isNull(), listed.toString());
         assertEquals("GOOD", listed.path("verdict").asText(), listed.toString());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** Reloads the AMI test server received equal the writer's batches, and the batches carried {@code changes}. */

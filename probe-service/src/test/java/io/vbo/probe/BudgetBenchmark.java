@@ -6,8 +6,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.EventJson;
-import io.vbo.events.ProbeResult;
-import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.Topics;
 import io.vbo.lab.netns.NetnsLab;
 import io.vbo.lab.netns.Phone;
@@ -18,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -29,11 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark, not part of the default test run (the name does not match surefire's patterns), issue 12, through the
- * whole service on a real broker with the voice profile: {@link #fullCycle} of 50 phones on one PBX (target ≤ 30 s)
- * with the default budget (1 Mbit/s: 14 probes of 68,800 bit/s at once) and max-parallel (16); {@link #rttJump}, a
- * qualify RTT jump published → the probe's iperf3 client running (target 2 s). Run as root:
+ * whole service on a real broker with the voice profile: {@link #rttJump}, a qualify RTT jump published → the probe's
+ * iperf3 client running (target 2 s). Run as root:
  * {@code ./mvnw -B -ntp -q -pl probe-service -am verify -Dtest=BudgetBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
- * Writes {@code probe-service/target/cycle-benchmark.md} and {@code rtt-jump-benchmark.md}.
+ * Writes {@code probe-service/target/rtt-jump-benchmark.md}. The full cycle is {@link CycleBenchmark}'s.
  */
 @QuarkusTest
 @TestProfile(BudgetAndSitesTest.Voice.class)
@@ -90,51 +85,5 @@ class BudgetBenchmark {
 
     private static void send(KafkaTestClient kafka, EndpointObserved o) {
         kafka.send(Topics.ENDPOINTS, o.key(), EventJson.toJson(o));
-    }
-
-    @Test
-    void fullCycle() throws Exception {
-        try (NetnsLab lab = NetnsLab.open(); KafkaTestClient kafka = new KafkaTestClient(bootstrap);
-                KafkaTestClient.Reader results = kafka.reader(Topics.PROBE_RESULTS)) {
-            List<Phone> phones = new ArrayList<>();
-            for (int i = 0; i < PHONES; i++) {
-                phones.add(lab.addPhone(2_000_000, 1_000_000));
-            }
-            long published = System.nanoTime();
-            for (int i = 0; i < PHONES; i++) {
-                send(kafka, LabEvents.observed("cycle-50", "c" + i, phones.get(i), ContactStatus.REACHABLE, 0));
-            }
-            List<ProbeResult> got = results.await(2 * PHONES, r -> r.key().startsWith("cycle-50/c"),
-                    Duration.ofMinutes(5)).stream().map(r -> EventJson.fromJson(r.value(), ProbeResult.class)).toList();
-            double wall = (System.nanoTime() - published) / 1e9;
-            Instant first = got.stream().map(ProbeResult::startedAt).min(Instant::compareTo).orElseThrow();
-            Instant last = got.stream().map(r -> r.startedAt().plusMillis(r.durationMs())).max(Instant::compareTo)
-                    .orElseThrow();
-            Map<String, Instant[]> spans = new HashMap<>();
-            for (ProbeResult r : got) {
-                Instant end = r.startedAt().plusMillis(r.durationMs());
-                spans.merge(r.endpoint(), new Instant[] { r.startedAt(), end }, (a, b) -> new Instant[] {
-                        a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1] });
-            }
-            int most = 0;
-            for (Instant[] span : spans.values()) {
-                most = Math.max(most, (int) spans.values().stream()
-                        .filter(s -> !s[0].isAfter(span[0]) && s[1].isAfter(span[0])).count());
-            }
-            double meanProbe = spans.values().stream().mapToLong(s -> Duration.between(s[0], s[1]).toMillis())
-                    .average().orElseThrow() / 1000;
-            long failed = got.stream().filter(r -> r.outcome() != Outcome.OK).count();
-            String report = String.format(Locale.ROOT, """
-                    ### Full cycle, %d phones on one PBX, voice profile, default budget (machine: %d CPUs, load %s)
-
-                    - first attempt started → last attempt ended: %.1f s (published → last result read: %.1f s)
-                    - at most %d probes in flight; one probe (3 s down, 1 s pause, 3 s up) took %.1f s on average
-                    - %d of %d attempts not OK
-                    """, PHONES, Runtime.getRuntime().availableProcessors(),
-                    Files.readString(Path.of("/proc/loadavg")).strip(), Duration.between(first, last).toMillis() / 1e3,
-                    wall, most, meanProbe, failed, got.size());
-            Files.writeString(Path.of("target", "cycle-benchmark.md"), report);
-            System.out.println(report);
-        }
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,9 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Benchmark, not part of the default test run (the name does not match surefire's patterns). Run as root:
  * {@code ./mvnw -q -B -pl probe-service -am verify -Dtest=LadderBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
- * Ladder (K = 1, default limits) against TCP 3 s each way on every shaped rate, one phone per rate, all rates at
- * once (each its own link): the tier each decides (against the truth of {@code LadderDecisionTest}), bytes on the
- * link, seconds either direction was above 80 % busy, ping p95 to the phone during the probe, wall time. Writes
+ * Ladder (K = 1, default limits, both directions at once) against TCP 3 s each way on every shaped rate, one phone
+ * per rate, all rates at once (each its own link): the tier each decides (against the truth of
+ * {@code LadderDecisionTest}), bytes on the link, seconds either direction was above 80 % busy, ping p95 to the phone
+ * during the probe, wall time; and five checks of the rung found (1 s both ways, 2 s apart), as run between ladders. Writes
  * {@code probe-service/target/ladder-benchmark.md}.
  */
 class LadderBenchmark {
@@ -37,6 +39,7 @@ class LadderBenchmark {
     private static final String[] TRUTH = { "none", "g729", "gsm", "gsm", "g726", "alaw/g722/ulaw", "alaw/g722/ulaw",
         "alaw/g722/ulaw", "alaw/g722/ulaw" };
     private static final List<VoiceLadder.Rung> RUNGS = VoiceLadder.rungs(CodecProfiles.defaults(true), 18);
+    private static final int CHECKS = 5;
     private final Iperf3Runner iperf3 = new Iperf3Runner("iperf3", Duration.ofSeconds(3), Duration.ofSeconds(30));
     private final LadderProbe ladder = new LadderProbe(iperf3, RUNGS, 1, new LadderProbe.Limits(2.0, 30, 100),
             Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3));
@@ -49,9 +52,9 @@ class LadderBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Machine: %d CPUs, load average at start %s%n%n",
                 Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip()));
-        out.append("| shaped | idle p95 | ladder tier | right | bytes | s > 80 % | ping p95 | wall | TCP tier | right "
-                + "| bytes | s > 80 % | ping p95 | wall |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
-                + "| --- | --- | --- |\n");
+        out.append("| shaped | idle p95 | ladder tier | right | bytes | s > 80 % | ping p95 | wall | checks carried "
+                + "| check bytes | check ping p95 | TCP tier | right | bytes | s > 80 % | ping p95 | wall |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         ExecutorService pool = Executors.newFixedThreadPool(RATES.length);
         try (NetnsLab lab = NetnsLab.open()) {
             List<CompletableFuture<String>> rows = new ArrayList<>();
@@ -78,8 +81,10 @@ class LadderBenchmark {
             double idle = idleWatch.stop().p95();
             Row l = watch(phone, rate, () -> {
                 String tier = "none";
+                Map<Direction, Measurement> both = ladder.runBoth(ProbeSpec.ladder(phone.address(),
+                        phone.iperfPort(), Direction.DOWNLINK, 2, ladder.calls()), new StopSignal());
                 for (Direction d : Direction.values()) {
-                    Measurement m = ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2, ladder.calls()), new StopSignal());
+                    Measurement m = both.get(d);
                     if (m.outcome() != Outcome.OK) {
                         return m.outcome().name();
                     }
@@ -89,6 +94,19 @@ class LadderBenchmark {
                 }
                 return tier;
             }, truth);
+            Thread.sleep(2000);
+            // What runs between ladders: five checks of the rung found (1 s, both ways), 2 s apart.
+            int rung = index(l.tier);
+            Row c = rung < 0 ? null : watch(phone, rate, () -> {
+                int carried = 0;
+                for (int i = 0; i < CHECKS; i++) {
+                    LadderProbe.Check check = ladder.check(ProbeSpec.ladder(phone.address(), phone.iperfPort(),
+                            Direction.DOWNLINK, 1, ladder.calls()), RUNGS.get(rung), new StopSignal());
+                    carried += check.carried() ? 1 : 0;
+                    Thread.sleep(2000);
+                }
+                return carried + "/" + CHECKS;
+            }, CHECKS + "/" + CHECKS);
             Thread.sleep(2000);
             Row t = watch(phone, rate, () -> {
                 long min = Long.MAX_VALUE;
@@ -102,9 +120,12 @@ class LadderBenchmark {
                 }
                 return tcpTier(min);
             }, truth);
-            return String.format(Locale.ROOT, "| %s | %.1f ms | %s | %s | %s | %d | %.1f ms | %.1f s | %s | %s | %s | %d "
-                    + "| %.1f ms | %.1f s |", human(rate), idle, l.tier, l.right ? "yes" : "**no**", kb(l.bytes), l.busy,
-                    l.p95, l.seconds, t.tier, t.right ? "yes" : "**no**", kb(t.bytes), t.busy, t.p95, t.seconds);
+            String checks = c == null ? "— | — | —" : String.format(Locale.ROOT, "%s | %s | %.1f ms", c.tier,
+                    kb(c.bytes), c.p95);
+            return String.format(Locale.ROOT, "| %s | %.1f ms | %s | %s | %s | %d | %.1f ms | %.1f s | %s | %s | %s | %s "
+                    + "| %d | %.1f ms | %.1f s |", human(rate), idle, l.tier, l.right ? "yes" : "**no**", kb(l.bytes),
+                    l.busy, l.p95, l.seconds, checks, t.tier, t.right ? "yes" : "**no**", kb(t.bytes), t.busy, t.p95,
+                    t.seconds);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "| " + human(rate) + " | interrupted |";

@@ -37,20 +37,31 @@ public interface ProbeConfig {
     @WithDefault("1S")
     Duration tick();
 
-    /** Most probes running at once on this instance (each is one iperf3 client process). */
-    @WithDefault("16")
+    /**
+     * Most probes running at once on this instance (each is one iperf3 client process). A ladder takes ≈ 25 s on a
+     * fast link: 50 phones in a 30 s cycle need all of them at once, as far as the budgets allow.
+     */
+    @WithDefault("64")
     int maxParallel();
 
     /** Most probes running at once per PBX, whatever its budget leaves room for. */
-    @WithDefault("16")
+    @WithDefault("64")
     int maxParallelPerPbx();
 
     /**
-     * Probe budget in bit/s of a PBX without {@code pbx."<id>".budget}: running probes' peak send rates add up to at
-     * most this (a probe whose peak is higher, TCP's included, runs alone). 1 Mbit/s ≈ 14 voice probes at once.
+     * Probe budget in bit/s of a PBX with neither {@code pbx."<id>".budget} nor {@code pbx."<id>".uplink}: running
+     * probes' peak send rates add up to at most this (a probe whose peak is higher, TCP's included, runs alone).
+     * 1 Mbit/s ≈ 14 voice or ladder probes at K = 1 at once.
      */
     @WithDefault("1000000")
     long budget();
+
+    /**
+     * Share of a declared uplink ({@code pbx."<id>".uplink}, {@code sites."<name>".uplink}) that is its probe budget
+     * where no budget is set: 0.05 of a 100 Mbit/s uplink lets 72 voice-rate probes (K = 1) run at once.
+     */
+    @WithDefault("0.05")
+    double budgetShare();
 
     /** Per-PBX settings, keyed by PBX id: {@code vbo.probe.pbx."pbx-paris".allowed-targets=10.20.0.0/16}. */
     Map<String, Pbx> pbx();
@@ -102,6 +113,23 @@ public interface ProbeConfig {
         @WithDefault("true")
         boolean bothDirections();
 
+        /**
+         * Time between two checks of a target between its ladders (0: no checks): one run, both ways, of the lower of
+         * the two directions' highest passing rungs. A link that no longer carries it gets its ladder at once (no
+         * sooner than {@code reprobe.min-gap} after the last), so a degraded link is seen within this time instead
+         * of {@code interval}. Nothing is published for a check.
+         */
+        @WithDefault("20S")
+        Duration checkInterval();
+
+        /**
+         * Seconds a check sends. 1 s: a check only asks whether the link still carries what it did, and a link
+         * that degraded far enough to change the codecs shows it within a second; a small drop that a shaper's
+         * burst hides for a second is the periodic ladder's to find.
+         */
+        @WithDefault("1")
+        int checkSeconds();
+
         /** Pause between two steps of one direction (iperf3 -s takes a UDP test right after the last one). */
         @WithDefault("200MS")
         Duration stepPause();
@@ -131,16 +159,25 @@ public interface ProbeConfig {
         Optional<List<Cidr>> allowedTargets();
 
         /**
-         * Probe budget in bit/s of this PBX's uplink (every probe starts there): set it to a small share, e.g. 10 %,
-         * of the uplink's declared rate. Unset = {@code vbo.probe.budget}.
+         * Probe budget in bit/s of this PBX's uplink (every probe starts there). Unset = {@code budget-share} of
+         * {@code uplink} where that is declared, else {@code vbo.probe.budget}.
          */
         Optional<Long> budget();
+
+        /** Rate in bit/s of this PBX's uplink (its slower direction), as the admin knows it; unset = not declared. */
+        Optional<Long> uplink();
     }
 
     /** What is set for one site (phones behind one uplink, measured once through one target). */
     interface Site {
-        /** Probe budget in bit/s of the site's uplink, counted besides the PBX's; unset = only the PBX's counts. */
+        /**
+         * Probe budget in bit/s of the site's uplink, counted besides the PBX's. Unset = {@code budget-share} of
+         * {@code uplink} where that is declared, else only the PBX's budget counts.
+         */
         Optional<Long> budget();
+
+        /** Rate in bit/s of the site's uplink (its slower direction), as the admin knows it; unset = not declared. */
+        Optional<Long> uplink();
 
         /**
          * IP literal of a host at the site running {@code iperf3 -s}, probed instead of one of the site's phones;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The voice-rate ladder in one direction, or in both at once ({@link #runBoth}): for each rung, ascending, {@code iperf3 -u} with the rung's RTP-sized
@@ -98,6 +99,35 @@ public final class LadderProbe {
      */
     public Map<Direction, Measurement> runBoth(ProbeSpec spec, StopSignal stop) {
         return run(spec, List.of(Direction.DOWNLINK, Direction.UPLINK), stop);
+    }
+
+    /**
+     * A check between two ladders: one run of {@code rung} both ways at once ({@code iperf3 --bidir}) at {@code spec}'s
+     * K and step time, neither re-run nor confirmed: does the link still carry what the last ladder found? That rung
+     * sends no more than the ladder's passing steps did, so a check is harmless while the link holds, and shows within
+     * one step that it no longer does.
+     */
+    public Check check(ProbeSpec spec, VoiceLadder.Rung rung, StopSignal stop) {
+        Map<Direction, Measurement> got = step(new Context(spec, stop), List.of(Direction.DOWNLINK, Direction.UPLINK),
+                rung, spec.seconds(), Duration.ZERO);
+        Measurement failure = failure(got);
+        return new Check(failure == null ? Outcome.OK : failure.outcome(),
+                failure == null && got.values().stream().allMatch(limits::pass), got);
+    }
+
+    /**
+     * How a check went.
+     *
+     * @param outcome      OK when the run finished (else why not: unreachable, stopped for a call …)
+     * @param carried      both directions passed the ladder's limits
+     * @param measurements each direction's run
+     */
+    public record Check(Outcome outcome, boolean carried, Map<Direction, Measurement> measurements) {
+    }
+
+    /** The rung whose step records {@code bps} for {@code calls} calls (its wire rate without layer-2 bytes). */
+    public Optional<VoiceLadder.Rung> rungAt(long bps, int calls) {
+        return rungs.stream().filter(r -> r.wireBps(0, calls) == bps).findFirst();
     }
 
     private Map<Direction, Measurement> run(ProbeSpec spec, List<Direction> directions, StopSignal stop) {

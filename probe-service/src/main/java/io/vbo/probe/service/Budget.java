@@ -3,6 +3,7 @@ package io.vbo.probe.service;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Bit/s that running probes reserve, and live calls take, on each uplink they cross (the PBX's, and the site's where
@@ -14,6 +15,11 @@ import java.util.Map;
 final class Budget {
     /** One uplink: {@code key} names it, {@code bps} is its budget. */
     record Uplink(String key, long bps) {
+    }
+
+    /** An uplink's budget: the one set, else {@code share} of the declared uplink rate (at least 1 bit/s). */
+    static Optional<Long> of(Optional<Long> budget, Optional<Long> uplink, double share) {
+        return budget.or(() -> uplink.map(bps -> Math.max(1, (long) (bps * share))));
     }
 
     private final Map<String, Long> reserved = new HashMap<>();

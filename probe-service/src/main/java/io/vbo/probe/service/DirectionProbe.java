@@ -43,12 +43,12 @@ public class DirectionProbe {
             jitter = 1, jitterDelayUnit = ChronoUnit.SECONDS, maxDuration = 5, durationUnit = ChronoUnit.MINUTES)
     @ExponentialBackoff(factor = 2, maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
     @Fallback(fallbackMethod = "stillBusy", applyOn = ServerBusyException.class)
-    public Measurement measure(EndpointObserved target, List<ProbeSpec> together, StopSignal stop) {
+    public List<Measurement> measure(EndpointObserved target, List<ProbeSpec> together, StopSignal stop) {
         Instant startedAt = Instant.now();
         List<Measurement> got = run(together, stop);
-        Measurement measurement = got.stream().filter(m -> m.outcome() != Outcome.OK).findFirst().orElse(got.get(0));
+        Measurement measurement = first(got);
         if (Thread.currentThread().isInterrupted()) {
-            return measurement;
+            return got;
         }
         long durationMs = Duration.between(startedAt, Instant.now()).toMillis();
         for (int i = 0; i < together.size(); i++) {
@@ -58,7 +58,12 @@ public class DirectionProbe {
             LOG.infof("%s %s: iperf3 server busy, will retry with backoff", target.key(), directions(together));
             throw new ServerBusyException(measurement.error());
         }
-        return measurement;
+        return got;
+    }
+
+    /** The measurement that tells how an attempt ended: the first that is not OK, else the first. */
+    static Measurement first(List<Measurement> got) {
+        return got.stream().filter(m -> m.outcome() != Outcome.OK).findFirst().orElse(got.get(0));
     }
 
     /** Each attempt's measurement, in order. */
@@ -75,9 +80,9 @@ public class DirectionProbe {
         return together.stream().map(s -> s.direction().name()).collect(Collectors.joining("+"));
     }
 
-    Measurement stillBusy(EndpointObserved target, List<ProbeSpec> together, StopSignal stop) {
+    List<Measurement> stillBusy(EndpointObserved target, List<ProbeSpec> together, StopSignal stop) {
         LOG.warnf("%s %s: iperf3 server still busy after all retries; next try at the next interval", target.key(),
                 directions(together));
-        return Measurement.failed(Outcome.SERVER_BUSY, "server still busy after retries");
+        return List.of(Measurement.failed(Outcome.SERVER_BUSY, "server still busy after retries"));
     }
 }

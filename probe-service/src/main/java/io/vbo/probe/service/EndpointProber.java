@@ -10,9 +10,14 @@ import io.vbo.probe.iperf.Measurement;
 import io.vbo.probe.iperf.ProbeSpec;
 import io.vbo.probe.iperf.StopSignal;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vbo.events.VoiceLadder;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -31,12 +36,21 @@ public class EndpointProber {
     LadderProbe ladder;
     @Inject
     SiteCalls sites;
+    @Inject
+    MeterRegistry registry;
 
-    /** How a probe ended: the last attempt's outcome, or deferred because a call started. */
-    public record Run(Outcome outcome, boolean deferred) {
+    /**
+     * How a probe ended: the last attempt's outcome, or deferred because a call started; and what the checks until
+     * the next probe send, when its ladder measured both directions and each carried at least one rung.
+     */
+    public record Run(Outcome outcome, boolean deferred, Optional<CheckAt> check) {
         static Run failed(Outcome outcome) {
-            return new Run(outcome, false);
+            return new Run(outcome, false, Optional.empty());
         }
+    }
+
+    /** A check's stream: {@code calls} calls of {@code rung}, the lower of the two directions' highest passing rungs. */
+    public record CheckAt(VoiceLadder.Rung rung, int calls) {
     }
 
     /**
@@ -47,6 +61,7 @@ public class EndpointProber {
     public Run probe(EndpointObserved target, StopSignal stop, List<ProbeSpec> attempts) {
         Outcome last = Outcome.ERROR;
         boolean first = true;
+        Map<Direction, Long> carried = new EnumMap<>(Direction.class);
         for (List<ProbeSpec> together : together(attempts)) {
             if (!first && !pause()) {
                 return Run.failed(last);
@@ -55,12 +70,19 @@ public class EndpointProber {
             if (stop.given()) {
                 LOG.infof("%s: %s, remaining attempts deferred", target.key(), stop.reason());
                 publisher.deferred(target, together.get(0), stop.reason());
-                return new Run(Outcome.DEFERRED_ACTIVE_CALL, true);
+                return new Run(Outcome.DEFERRED_ACTIVE_CALL, true, Optional.empty());
             }
-            Measurement measurement = directionProbe.measure(target, together, stop);
+            List<Measurement> got = directionProbe.measure(target, together, stop);
+            Measurement measurement = DirectionProbe.first(got);
             last = measurement.outcome();
             if (last == Outcome.DEFERRED_ACTIVE_CALL) {
-                return new Run(last, true);
+                return new Run(last, true, Optional.empty());
+            }
+            for (int i = 0; i < got.size() && i < together.size(); i++) {
+                Measurement m = got.get(i);
+                if (together.get(i).protocol() == Protocol.LADDER && m.outcome() == Outcome.OK && m.ladder() != null) {
+                    carried.put(together.get(i).direction(), m.ladder().passedBps());
+                }
             }
             if (last == Outcome.UNREACHABLE || last == Outcome.TIMEOUT) {
                 LOG.warnf("%s at %s: %s (%s); remaining attempts skipped until the next interval", target.key(),
@@ -68,7 +90,47 @@ public class EndpointProber {
                 break;
             }
         }
-        return Run.failed(last);
+        return new Run(last, false, checkAt(attempts, carried));
+    }
+
+    private Optional<CheckAt> checkAt(List<ProbeSpec> attempts, Map<Direction, Long> carried) {
+        if (carried.size() < 2 || carried.containsValue(0L)) {
+            return Optional.empty();
+        }
+        int calls = attempts.stream().filter(a -> a.protocol() == Protocol.LADDER).findFirst().orElseThrow().calls();
+        long lower = Math.min(carried.get(Direction.DOWNLINK), carried.get(Direction.UPLINK));
+        return ladder.rungAt(lower, calls).map(rung -> new CheckAt(rung, calls));
+    }
+
+    /** What a check of {@code target} runs: {@code check-seconds} of the rung, both ways, at its K. */
+    public ProbeSpec checkSpec(EndpointObserved target, CheckAt at) {
+        return ProbeSpec.ladder(target.address(), config.iperf3().port(), Direction.DOWNLINK,
+                config.ladder().checkSeconds(), at.calls());
+    }
+
+    /**
+     * A check of {@code target} ({@link LadderProbe#check}): nothing is published, the schedule acts on it (a link
+     * that no longer carries the rung gets its ladder now). Logged, and counted in {@code vbo_probe_checks_total}.
+     */
+    public LadderProbe.Check check(EndpointObserved target, CheckAt at, StopSignal stop) {
+        ProbeSpec spec = checkSpec(target, at);
+        LadderProbe.Check check = ladder.check(spec, at.rung(), stop);
+        String rung = String.join("/", at.rung().codecs()) + " × " + at.calls();
+        String result = check.outcome() != Outcome.OK ? check.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                : check.carried() ? "carried" : "failed";
+        Counter.builder("vbo.probe.checks").description("Checks between ladders: does the link still carry its rung")
+                .tags("pbx", target.pbxId(), "result", result).register(registry).increment();
+        if (check.outcome() == Outcome.OK && !check.carried()) {
+            Measurement down = check.measurements().get(Direction.DOWNLINK);
+            Measurement up = check.measurements().get(Direction.UPLINK);
+            LOG.infof("%s: the link no longer carries %s (down: loss %.1f %%, jitter %.1f ms, delay growth %.0f ms; "
+                    + "up: loss %.1f %%, jitter %.1f ms, delay growth %.0f ms): ladder due", target.key(), rung,
+                    down.lossPercent(), down.jitterMs(), down.delayGrowthMs(), up.lossPercent(), up.jitterMs(),
+                    up.delayGrowthMs());
+        } else {
+            LOG.debugf("%s: check of %s: %s", target.key(), rung, check.carried() ? "carried" : check.outcome());
+        }
+        return check;
     }
 
     private boolean pause() {

@@ -6,7 +6,9 @@ import io.vbo.events.EndpointGone;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.Validate;
+import io.vbo.events.ProbeResult;
 import io.vbo.probe.config.ProbeConfig;
+import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.ProbeSpec;
 import io.vbo.probe.iperf.StopSignal;
 import io.quarkus.runtime.Startup;
@@ -65,9 +67,25 @@ public class ProbeDispatcher {
     private ExecutorService executor;
     private int running;
 
-    /** Eager ({@code @Startup}): a probe host that is not an IP literal stops the start with its key named. */
+    /**
+     * Eager ({@code @Startup}): a probe host that is not an IP literal, or a budget, uplink or share that is not
+     * positive, stops the start with its key named.
+     */
     @PostConstruct
     void init() {
+        positive("vbo.probe.budget", config.budget());
+        if (!(config.budgetShare() > 0 && config.budgetShare() <= 1)) {
+            throw new IllegalStateException("vbo.probe.budget-share must be above 0 and at most 1, got "
+                    + config.budgetShare());
+        }
+        config.pbx().forEach((id, p) -> {
+            p.budget().ifPresent(bps -> positive("vbo.probe.pbx.\"" + id + "\".budget", bps));
+            p.uplink().ifPresent(bps -> positive("vbo.probe.pbx.\"" + id + "\".uplink", bps));
+        });
+        config.sites().forEach((site, s) -> {
+            s.budget().ifPresent(bps -> positive("vbo.probe.sites.\"" + site + "\".budget", bps));
+            s.uplink().ifPresent(bps -> positive("vbo.probe.sites.\"" + site + "\".uplink", bps));
+        });
         config.sites().forEach((site, settings) -> settings.probeHost().filter(host -> !Validate.isIpLiteral(host))
                 .ifPresent(host -> {
                     throw new IllegalStateException("vbo.probe.sites.\"" + site
@@ -78,13 +96,19 @@ public class ProbeDispatcher {
                 reprobe.rttQuietAfterProbe(), new RttRise(reprobe.rttWeight(), reprobe.rttFactor(),
                         reprobe.rttMinRise().toNanos() / 1000),
                 site -> Optional.ofNullable(config.sites().get(site)).flatMap(ProbeConfig.Site::probeHost),
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), config.ladder().checkInterval());
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(Math.max(1, config.maxParallel()), r -> {
             Thread t = new Thread(r, "probe-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private static void positive(String key, long bps) {
+        if (bps <= 0) {
+            throw new IllegalStateException(key + " must be a positive number of bit/s, got " + bps);
+        }
     }
 
     @PreDestroy
@@ -236,8 +260,10 @@ public class ProbeDispatcher {
         Set<String> full = new HashSet<>();
         for (Schedule.Entry entry : schedule.due(now)) {
             EndpointObserved target = entry.target().orElseThrow();
+            boolean check = entry.checkDue(now);
             if (entry.callActive()) {
-                if (!entry.deferralReported) {
+                // A check waits for the call's end unreported: it is no result, and the link is in use anyway.
+                if (!check && !entry.deferralReported) {
                     entry.deferralReported = true;
                     LOG.infof("%s has %d active call(s): probe deferred until the call ends", target.key(),
                             entry.activeCalls());
@@ -252,8 +278,9 @@ public class ProbeDispatcher {
             int onPbx = runningPerPbx.getOrDefault(target.pbxId(), 0);
             List<Budget.Uplink> uplinks = uplinks(entry);
             List<ProbeConfig.Profile> profiles = profiles(entry);
-            List<ProbeSpec> attempts = prober.attempts(target, profiles);
-            long peak = prober.peakBps(attempts);
+            EndpointProber.CheckAt at = entry.check;
+            List<ProbeSpec> attempts = check ? List.of(prober.checkSpec(target, at)) : prober.attempts(target, profiles);
+            long peak = check ? at.rung().udpBitsPerSecond(at.calls()) : prober.peakBps(attempts);
             if (onPbx >= config.maxParallelPerPbx() || uplinks.stream().anyMatch(u -> full.contains(u.key()))
                     || !budget.fits(uplinks, peak)) {
                 uplinks.forEach(u -> full.add(u.key()));
@@ -261,12 +288,14 @@ public class ProbeDispatcher {
             }
             StopSignal stop = new StopSignal();
             entry.running = true;
+            entry.checking = check;
             entry.stop = stop;
             running++;
             runningPerPbx.put(target.pbxId(), onPbx + 1);
             budget.reserve(uplinks, peak);
             reservations.put(entry, new Reservation(uplinks, peak));
-            executor.execute(() -> run(entry, target, stop, profiles, attempts));
+            executor.execute(check ? () -> runCheck(entry, target, stop, at)
+                    : () -> run(entry, target, stop, profiles, attempts));
         }
     }
 
@@ -313,9 +342,11 @@ public class ProbeDispatcher {
     /** The uplinks a probe of {@code entry} crosses: its PBX's, and its site's where the site has a budget. */
     private List<Budget.Uplink> uplinks(Schedule.Entry entry) {
         ProbeConfig.Pbx pbx = config.pbx().get(entry.pbxId);
-        long pbxBudget = Optional.ofNullable(pbx).flatMap(ProbeConfig.Pbx::budget).orElse(config.budget());
+        double share = config.budgetShare();
+        long pbxBudget = Optional.ofNullable(pbx).flatMap(p -> Budget.of(p.budget(), p.uplink(), share))
+                .orElse(config.budget());
         List<Budget.Uplink> uplinks = new ArrayList<>(List.of(new Budget.Uplink(entry.pbxId, pbxBudget)));
-        Optional.ofNullable(entry.site).map(config.sites()::get).flatMap(ProbeConfig.Site::budget)
+        Optional.ofNullable(entry.site).map(config.sites()::get).flatMap(s -> Budget.of(s.budget(), s.uplink(), share))
                 .ifPresent(bps -> uplinks.add(new Budget.Uplink(entry.pbxId + "/" + entry.site, bps)));
         return uplinks;
     }
@@ -337,14 +368,10 @@ public class ProbeDispatcher {
             LOG.errorf(e, "probe of %s failed unexpectedly", target.key());
         } finally {
             synchronized (this) {
-                running--;
-                runningPerPbx.merge(target.pbxId(), -1, Integer::sum);
-                Reservation reservation = reservations.remove(entry);
-                if (reservation != null) {
-                    budget.release(reservation.uplinks(), reservation.peak());
+                Instant now = ended(entry, target);
+                if (attempts.stream().anyMatch(a -> a.protocol() == ProbeResult.Protocol.LADDER)) {
+                    schedule.checkFrom(entry, result.check().orElse(null), now);
                 }
-                Instant now = clock.instant();
-                entry.stop = null;
                 if (result.deferred()) {
                     // The deferral was published for this call; a call that already ended gets none of its own.
                     entry.running = false;
@@ -359,6 +386,32 @@ public class ProbeDispatcher {
             }
         }
         dispatch();
+    }
+
+    private void runCheck(Schedule.Entry entry, EndpointObserved target, StopSignal stop, EndpointProber.CheckAt at) {
+        LadderProbe.Check check = null;
+        try {
+            check = prober.check(target, at, stop);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "check of %s failed unexpectedly", target.key());
+        } finally {
+            synchronized (this) {
+                schedule.checked(entry, check, ended(entry, target));
+            }
+        }
+        dispatch();
+    }
+
+    /** A probe or check of {@code entry} is over: its slots and reservation are given back; returns the time. */
+    private Instant ended(Schedule.Entry entry, EndpointObserved target) {
+        running--;
+        runningPerPbx.merge(target.pbxId(), -1, Integer::sum);
+        Reservation reservation = reservations.remove(entry);
+        if (reservation != null) {
+            budget.release(reservation.uplinks(), reservation.peak());
+        }
+        entry.stop = null;
+        return clock.instant();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.vbo.events.EndpointObserved;
 import io.vbo.events.EventKeys;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.probe.config.ProbeConfig;
+import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.StopSignal;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +37,11 @@ final class Schedule {
     private final RttRise rtt;
     private final Function<String, Optional<String>> probeHosts;
     private final DoubleSupplier random;
+    private final Duration checkInterval;
 
     Schedule(Duration interval, double spread, Duration minGap, Duration rttQuiet, RttRise rtt,
-            Function<String, Optional<String>> probeHosts, DoubleSupplier random) {
+            Function<String, Optional<String>> probeHosts, DoubleSupplier random, Duration checkInterval) {
+        this.checkInterval = checkInterval;
         this.interval = interval;
         this.spread = Math.max(0, Math.min(0.9, spread));
         this.minGap = minGap;
@@ -74,11 +77,21 @@ final class Schedule {
         List<ProbeConfig.Profile> profilesOnce;
         Instant lastProbedAt;
         Outcome lastOutcome;
+        /** What the checks between ladders send; {@code null}: no check (none yet, or the last ladder's was void). */
+        EndpointProber.CheckAt check;
+        Instant nextCheck;
+        /** The probe running now is a check. */
+        boolean checking;
 
         Entry(String pbxId, String site, Optional<String> probeHost) {
             this.pbxId = pbxId;
             this.site = site;
             this.probeHost = probeHost;
+        }
+
+        /** A check is due (and no probe, which would measure the link anyway). */
+        boolean checkDue(Instant now) {
+            return check != null && !running && nextDue.isAfter(now) && !nextCheck.isAfter(now);
         }
 
         boolean callActive() {
@@ -131,6 +144,9 @@ final class Schedule {
         }
         entry.latest.put(observed.endpoint(), observed);
         boolean moved = before.isPresent() && moved(entry, before.get());
+        if (moved) {
+            entry.check = null;
+        }
         if (!entry.callActive()) {
             entry.deferralReported = false;
         }
@@ -199,16 +215,49 @@ final class Schedule {
         return member == null ? Optional.empty() : Optional.ofNullable(entries.get(member.entryKey));
     }
 
-    /** Entries that may start now, oldest due first. */
+    /** Entries whose probe or check may start now ({@link Entry#checkDue}), oldest due first. */
     List<Entry> due(Instant now) {
         List<Entry> due = new ArrayList<>();
         for (Entry entry : entries.values()) {
-            if (!entry.running && !entry.nextDue.isAfter(now) && entry.target().isPresent()) {
+            if (!entry.running && (!entry.nextDue.isAfter(now) || entry.checkDue(now)) && entry.target().isPresent()) {
                 due.add(entry);
             }
         }
-        due.sort(Comparator.comparing(e -> e.nextDue));
+        due.sort(Comparator.comparing(e -> e.checkDue(now) ? e.nextCheck : e.nextDue));
         return due;
+    }
+
+    /** After a probe with a ladder: what its checks send ({@code null}: none), the first one a check interval on. */
+    void checkFrom(Entry entry, EndpointProber.CheckAt at, Instant now) {
+        entry.check = checkInterval.isZero() ? null : at;
+        entry.nextCheck = now.plus(checkInterval);
+    }
+
+    /**
+     * After a check: the next one a check interval on; a link that no longer carries the rung has its ladder due
+     * now (no sooner than {@code minGap} after the last probe) and no checks until then. A check stopped for a call
+     * is due again once the call is over.
+     */
+    void checked(Entry entry, LadderProbe.Check check, Instant now) {
+        entry.running = false;
+        entry.checking = false;
+        if (entry.reprobeAfterRun) {
+            entry.reprobeAfterRun = false;
+            reprobe(entry, now);
+        }
+        if (entry.dueAfterRun) {
+            entry.dueAfterRun = false;
+            entry.nextDue = now;
+        }
+        if (check != null && check.outcome() == Outcome.DEFERRED_ACTIVE_CALL) {
+            return;
+        }
+        if (check != null && check.outcome() == Outcome.OK && !check.carried()) {
+            entry.check = null;
+            reprobe(entry, now);
+            return;
+        }
+        entry.nextCheck = now.plus(checkInterval);
     }
 
     /**

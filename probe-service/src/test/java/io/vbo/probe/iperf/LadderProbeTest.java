@@ -191,6 +191,27 @@ class LadderProbeTest {
     }
 
     @Test
+    void aCheckIsOneRunOfItsRungBothWaysAndFailsWhenEitherDirectionNoLongerCarriesIt() {
+        VoiceLadder.Rung gsm = RUNGS.get(2);
+        ProbeSpec oneSecond = ProbeSpec.ladder("10.231.9.2", 5201, Direction.DOWNLINK, 1, 1);
+        Shaped fits = new Shaped(2_000_000, gsm.udpBitsPerSecond(1));
+        LadderProbe probe = new LadderProbe(fits, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO);
+        LadderProbe.Check carried = probe.check(oneSecond, gsm, new StopSignal());
+        assertEquals(Outcome.OK, carried.outcome());
+        assertEquals(true, carried.carried());
+        assertEquals(List.of("BOTH " + gsm.udpBitsPerSecond(1) + " 1s"), fits.runs, "no re-run, no confirmation");
+
+        Shaped degraded = new Shaped(2_000_000, RUNGS.get(1).udpBitsPerSecond(1));
+        LadderProbe.Check failed = new LadderProbe(degraded, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO)
+                .check(oneSecond, gsm, new StopSignal());
+        assertEquals(Outcome.OK, failed.outcome());
+        assertEquals(false, failed.carried(), "the uplink lost GSM's rate");
+        assertEquals(1, degraded.runs.size(), "a failing check is not re-run: the ladder that follows is exact");
+        assertEquals(java.util.Optional.of(gsm), probe.rungAt(29_200, 1), "GSM: (33 + 12 + 28) × 8 × 50");
+        assertEquals(java.util.Optional.empty(), probe.rungAt(29_201, 1));
+    }
+
+    @Test
     void bothDirectionsClimbTogetherInOneRunPerStepAndConfirmTogether() {
         Shaped link = new Shaped(2_000_000, 2_000_000);
         java.util.Map<Direction, Measurement> both = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2,

@@ -27,9 +27,12 @@ class AttemptsTest {
     void defaultsAreTheLadderWithTwoSecondStepsDownThenUpEveryFifteenMinutes() {
         ProbeConfig config = config(Map.of());
         assertEquals(Duration.ofMinutes(15), config.interval());
-        assertEquals(16, config.maxParallelPerPbx());
-        assertEquals(16, config.maxParallel());
+        assertEquals(64, config.maxParallelPerPbx());
+        assertEquals(64, config.maxParallel());
         assertEquals(1_000_000, config.budget());
+        assertEquals(0.05, config.budgetShare());
+        assertEquals(Duration.ofSeconds(20), config.ladder().checkInterval());
+        assertEquals(1, config.ladder().checkSeconds());
         assertTrue(config.pbxIds().isEmpty());
         assertEquals(List.of(ProbeSpec.ladder("10.0.0.5", 5201, Direction.DOWNLINK, 2, 1),
                 ProbeSpec.ladder("10.0.0.5", 5201, Direction.UPLINK, 2, 1)),

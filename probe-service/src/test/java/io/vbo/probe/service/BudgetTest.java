@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BudgetTest {
@@ -13,6 +14,14 @@ class BudgetTest {
     private final List<Budget.Uplink> pbx = List.of(new Budget.Uplink("pbx-1", 344_000));
     private final List<Budget.Uplink> site = List.of(new Budget.Uplink("pbx-1", 344_000),
             new Budget.Uplink("pbx-1/branch", 100_000));
+
+    @Test
+    void aBudgetSetWinsOverTheDeclaredUplinksShare() {
+        assertEquals(Optional.of(344_000L), Budget.of(Optional.of(344_000L), Optional.of(100_000_000L), 0.05));
+        assertEquals(Optional.of(5_000_000L), Budget.of(Optional.empty(), Optional.of(100_000_000L), 0.05));
+        assertEquals(Optional.of(1L), Budget.of(Optional.empty(), Optional.of(10L), 0.05), "never a budget of 0");
+        assertEquals(Optional.empty(), Budget.of(Optional.empty(), Optional.empty(), 0.05));
+    }
 
     @Test
     void probesFitWhileTheirPeaksAddUpToTheBudget() {

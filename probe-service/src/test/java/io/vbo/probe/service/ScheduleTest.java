@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vbo.events.ContactStatus;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.VoiceLadder;
+import io.vbo.probe.iperf.LadderProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,13 +21,60 @@ class ScheduleTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     private double random = 0.5;
-    /** 15 min ± 20 %, re-probes 1 min after the last probe at the soonest, RTTs ignored 30 s after a probe. */
+    /**
+     * 15 min ± 20 %, re-probes 1 min after the last probe at the soonest, RTTs ignored 30 s after a probe, checks
+     * every 20 s.
+     */
     private final Schedule schedule = new Schedule(Duration.ofMinutes(15), 0.2, Duration.ofMinutes(1),
             Duration.ofSeconds(30), new RttRise(0.125, 3, 20_000), site -> Optional.ofNullable(
-                    Map.of("hq", "10.0.9.9").get(site)), () -> random);
+                    Map.of("hq", "10.0.9.9").get(site)), () -> random, Duration.ofSeconds(20));
+    private static final EndpointProber.CheckAt G711 = new EndpointProber.CheckAt(
+            new VoiceLadder.Rung(List.of("alaw", "g722", "ulaw"), 172, 20), 1);
 
     private Schedule.Entry observe(EndpointObserved o, Instant at) {
         return schedule.observe(o, at).entry();
+    }
+
+    @Test
+    void betweenLaddersALinkIsCheckedAndOneThatNoLongerCarriesItsRungGetsItsLadder() {
+        Schedule.Entry e = observe(observed("1001", "10.0.0.5", ContactStatus.REACHABLE, 0), T0);
+        e.running = true;
+        schedule.finished(e, probed("10.0.0.5"), Outcome.OK, T0);
+        schedule.checkFrom(e, G711, T0);
+        assertEquals(List.of(), schedule.due(T0.plusSeconds(19)));
+        assertEquals(List.of(e), schedule.due(T0.plusSeconds(20)));
+        assertTrue(e.checkDue(T0.plusSeconds(20)), "a check, not the ladder (due at 15 min)");
+
+        e.running = true;
+        schedule.checked(e, check(Outcome.OK, true), T0.plusSeconds(21));
+        assertEquals(List.of(), schedule.due(T0.plusSeconds(40)));
+        assertTrue(e.checkDue(T0.plusSeconds(41)));
+
+        e.running = true;
+        schedule.checked(e, check(Outcome.DEFERRED_ACTIVE_CALL, false), T0.plusSeconds(42));
+        assertTrue(e.checkDue(T0.plusSeconds(42)), "a check stopped for a call is due again after it");
+
+        e.running = true;
+        schedule.checked(e, check(Outcome.OK, false), T0.plusSeconds(43));
+        assertNull(e.check, "no checks until the ladder has run");
+        assertEquals(List.of(), schedule.due(T0.plusSeconds(59)), "the ladder waits for min-gap after the last");
+        assertEquals(List.of(e), schedule.due(T0.plusSeconds(60)));
+        assertFalse(e.checkDue(T0.plusSeconds(60)));
+    }
+
+    @Test
+    void aLadderThatLeftNoRungToCheckEndsTheChecks() {
+        Schedule.Entry e = observe(observed("1001", "10.0.0.5", ContactStatus.REACHABLE, 0), T0);
+        schedule.checkFrom(e, G711, T0);
+        schedule.checkFrom(e, null, T0.plusSeconds(30));
+        assertNull(e.check);
+        schedule.checkFrom(e, G711, T0.plusSeconds(60));
+        observe(observed("1001", "10.0.0.6", ContactStatus.REACHABLE, 0), T0.plusSeconds(61));
+        assertNull(e.check, "a new address is a new link: its ladder, not a check");
+    }
+
+    private static LadderProbe.Check check(Outcome outcome, boolean carried) {
+        return new LadderProbe.Check(outcome, carried, Map.of());
     }
 
     @Test
