@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemEndToEndIT {
-    /** probe-service's default: between two ladders, a link is only checked (every 20 s, the default). */
+    /** probe-service's default: between two ladders, a link is only checked (every 10 s, the default). */
     private static final Duration PROBE_INTERVAL = Duration.ofMinutes(15);
     /** probe-service's default {@code reprobe.min-gap}: a failed check's ladder waits this long after the last. */
     private static final Duration MIN_GAP = Duration.ofMinutes(1);
@@ -171,7 +171,7 @@ class SystemEndToEndIT {
         }
         Instant reshapedAt = Instant.now();
         lab.reshape("1003", 40_000);
-        // The next check (≤ 20 s) fails, the ladder runs at once (≈ 14 s on 40 kbit/s at K = 2: its first rung fails
+        // The next check (≤ 10 s) fails, the ladder runs at once (≈ 14 s on 40 kbit/s at K = 2: its first rung fails
         // three times) and its drop decides at once; the interval (15 min) plays no part.
         awaitUntil(Duration.ofSeconds(90), "1003 downgraded to no-codec-fits in pjsip_endpoints.conf",
                 () -> PjsipEndpoints.allowed(lab.endpointsFile(), "1003").equals(List.of("gsm"))

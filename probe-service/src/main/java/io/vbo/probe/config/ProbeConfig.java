@@ -119,7 +119,7 @@ public interface ProbeConfig {
          * sooner than {@code reprobe.min-gap} after the last), so a degraded link is seen within this time instead
          * of {@code interval}. Nothing is published for a check.
          */
-        @WithDefault("20S")
+        @WithDefault("10S")
         Duration checkInterval();
 
         /**

@@ -31,7 +31,7 @@ class AttemptsTest {
         assertEquals(64, config.maxParallel());
         assertEquals(1_000_000, config.budget());
         assertEquals(0.05, config.budgetShare());
-        assertEquals(Duration.ofSeconds(20), config.ladder().checkInterval());
+        assertEquals(Duration.ofSeconds(10), config.ladder().checkInterval());
         assertEquals(1, config.ladder().checkSeconds());
         assertTrue(config.pbxIds().isEmpty());
         assertEquals(List.of(ProbeSpec.ladder("10.0.0.5", 5201, Direction.DOWNLINK, 2, 1),
