@@ -1,18 +1,18 @@
 package io.vbo.probe.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Direction;
 import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.ProbeResult.Protocol;
+import io.vbo.events.VoiceLadder;
 import io.vbo.probe.config.ProbeConfig;
 import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.Measurement;
 import io.vbo.probe.iperf.ProbeSpec;
 import io.vbo.probe.iperf.StopSignal;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vbo.events.VoiceLadder;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -5,8 +5,8 @@ import io.vbo.events.EndpointEvent;
 import io.vbo.events.EndpointGone;
 import io.vbo.events.EndpointObserved;
 import io.vbo.events.ProbeResult.Outcome;
+import io.vbo.events.ProbeResult.Protocol;
 import io.vbo.events.Validate;
-import io.vbo.events.ProbeResult;
 import io.vbo.probe.config.ProbeConfig;
 import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.ProbeSpec;
@@ -288,7 +288,6 @@ public class ProbeDispatcher {
             }
             StopSignal stop = new StopSignal();
             entry.running = true;
-            entry.checking = check;
             entry.stop = stop;
             running++;
             runningPerPbx.put(target.pbxId(), onPbx + 1);
@@ -369,7 +368,7 @@ public class ProbeDispatcher {
         } finally {
             synchronized (this) {
                 Instant now = ended(entry, target);
-                if (attempts.stream().anyMatch(a -> a.protocol() == ProbeResult.Protocol.LADDER)) {
+                if (attempts.stream().anyMatch(a -> a.protocol() == Protocol.LADDER)) {
                     schedule.checkFrom(entry, result.check().orElse(null), now);
                 }
                 if (result.deferred()) {

@@ -80,8 +80,6 @@ final class Schedule {
         /** What the checks between ladders send; {@code null}: no check (none yet, or the last ladder's was void). */
         EndpointProber.CheckAt check;
         Instant nextCheck;
-        /** The probe running now is a check. */
-        boolean checking;
 
         Entry(String pbxId, String site, Optional<String> probeHost) {
             this.pbxId = pbxId;
@@ -240,15 +238,7 @@ final class Schedule {
      */
     void checked(Entry entry, LadderProbe.Check check, Instant now) {
         entry.running = false;
-        entry.checking = false;
-        if (entry.reprobeAfterRun) {
-            entry.reprobeAfterRun = false;
-            reprobe(entry, now);
-        }
-        if (entry.dueAfterRun) {
-            entry.dueAfterRun = false;
-            entry.nextDue = now;
-        }
+        askedWhileRunning(entry, false, now);
         if (check != null && check.outcome() == Outcome.DEFERRED_ACTIVE_CALL) {
             return;
         }
@@ -270,7 +260,12 @@ final class Schedule {
         entry.lastOutcome = outcome;
         double factor = 1 + spread * (2 * random.getAsDouble() - 1);
         entry.nextDue = now.plusMillis(Math.round(interval.toMillis() * factor));
-        if (moved(entry, probed) || entry.reprobeAfterRun) {
+        askedWhileRunning(entry, moved(entry, probed), now);
+    }
+
+    /** What was asked while a probe or check ran: a re-probe ({@code minGap} on), or an operator's probe (now). */
+    private void askedWhileRunning(Entry entry, boolean moved, Instant now) {
+        if (moved || entry.reprobeAfterRun) {
             entry.reprobeAfterRun = false;
             reprobe(entry, now);
         }
