@@ -98,7 +98,9 @@ public record ProbeResult(
      * @param packets         datagrams sent
      * @param lossPercent     receiver's loss (sequence gaps or missing bytes, the larger)
      * @param jitterMs        receiver's RFC 3550 jitter
-     * @param delayGrowthMs   how much longer the receiver received than the sender sent: the queue the step built
+     * @param delayGrowthMs   how much longer the receiver received than the sender sent: the queue the step built (a
+     *                        step the probe's echoes stopped because its link queued: their rise, with loss and
+     *                        jitter 0, which the receiver never reported)
      * @param passed          whether loss, jitter and delay growth all stayed within their limits
      */
     public record Step(List<String> codecs, int packetBytes, int packetizationMs, int seconds, long bitsPerSecond,

@@ -7,6 +7,7 @@ import io.vbo.events.ProbeResult.Step;
 import io.vbo.events.VoiceLadder;
 import io.vbo.lab.netns.NetnsLab;
 import io.vbo.lab.netns.Phone;
+import io.vbo.probe.iperf.EchoWatch;
 import io.vbo.probe.iperf.Iperf3Runner;
 import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.Measurement;
@@ -42,7 +43,7 @@ class LadderBenchmark {
     private static final int CHECKS = 5;
     private final Iperf3Runner iperf3 = new Iperf3Runner("iperf3", Duration.ofSeconds(3), Duration.ofSeconds(30));
     private final LadderProbe ladder = new LadderProbe(iperf3, RUNGS, 1, new LadderProbe.Limits(2.0, 30, 100),
-            Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3));
+            Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3), EchoWatch.reachability(Duration.ofMillis(100), 20, 18));
 
     private record Row(String tier, boolean right, long bytes, int busy, double p95, double seconds) {
     }

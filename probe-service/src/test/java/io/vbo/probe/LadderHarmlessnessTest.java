@@ -9,6 +9,7 @@ import io.vbo.events.ProbeResult.Outcome;
 import io.vbo.events.VoiceLadder;
 import io.vbo.lab.netns.NetnsLab;
 import io.vbo.lab.netns.Phone;
+import io.vbo.probe.iperf.EchoWatch;
 import io.vbo.probe.iperf.Iperf3Runner;
 import io.vbo.probe.iperf.LadderProbe;
 import io.vbo.probe.iperf.ProbeSpec;
@@ -34,7 +35,8 @@ class LadderHarmlessnessTest {
             Thread.sleep(3000);
             double idle = idleWatch.stop().p95();
             LadderProbe ladder = new LadderProbe(IPERF3, VoiceLadder.rungs(CodecProfiles.defaults(true), 18), 1,
-                    new LadderProbe.Limits(2.0, 30, 100), Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3));
+                    new LadderProbe.Limits(2.0, 30, 100), Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3),
+                    EchoWatch.reachability(Duration.ofMillis(100), 20, 18));
             LinkMonitor ladderWatch = LinkMonitor.start(phone, RATE, RATE);
             for (Direction d : Direction.values()) {
                 assertEquals(Outcome.OK, ladder.run(ProbeSpec.ladder(phone.address(), phone.iperfPort(), d, 2, ladder.calls()),

@@ -2,24 +2,22 @@ package io.vbo.probe;
 
 import io.vbo.lab.netns.Phone;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Watches one lab phone's link while something runs on it: a ping every 100 ms to the phone (the probed address, in
- * its namespace; {@link InetAddress#isReachable}, which as root is an ICMP echo — each in its own thread, so a slow
- * answer never delays the next ping), and both directions' qdisc byte counters every 250 ms. Test and benchmark code
- * only.
+ * its namespace; iputils {@code ping -s 16 -i 0.1}, the smallest echo that carries its timestamp — 58-byte frames,
+ * 4.6 kbit/s each way, which a thin link's steps share —, in its own process: it sends on time whatever the answers, and its echoes
+ * carry its own identifier, so the probe's own echoes from this JVM ({@code EchoWatch}) are never taken for its
+ * answers; {@code -w 900}: it ends on its own should this JVM die), and both directions' qdisc byte counters every
+ * 250 ms. Test and benchmark code only.
  */
 public final class LinkMonitor implements AutoCloseable {
     private static final Pattern SENT = Pattern.compile("Sent (\\d+) bytes");
@@ -28,8 +26,10 @@ public final class LinkMonitor implements AutoCloseable {
     private final Phone phone;
     private final long downBps;
     private final long upBps;
-    private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
-    private final ExecutorService pings = Executors.newCachedThreadPool();
+    private static final Pattern TIME = Pattern.compile("time=([0-9.]+) ms");
+
+    private final Process pinger;
+    private final Thread reader;
     private final List<Double> rtts = new ArrayList<>();
     private final List<long[]> counters = new ArrayList<>();
     private final Thread sampler;
@@ -39,8 +39,11 @@ public final class LinkMonitor implements AutoCloseable {
         this.phone = phone;
         this.downBps = downBps;
         this.upBps = upBps;
-        InetAddress address = InetAddress.getByName(phone.address());
-        pinger.scheduleAtFixedRate(() -> ping(address), 0, 100, TimeUnit.MILLISECONDS);
+        pinger = new ProcessBuilder("ping", "-n", "-s", "16", "-i", "0.1", "-W", "5", "-w", "900",
+                phone.address()).redirectErrorStream(true)
+                .start();
+        reader = new Thread(this::read, "ping-" + phone.name());
+        reader.start();
         sampler = new Thread(this::sample, "tc-" + phone.name());
         sampler.start();
     }
@@ -66,15 +69,20 @@ public final class LinkMonitor implements AutoCloseable {
         }
     }
 
-    /** Stops the pings (those in flight get 5 s to answer) and the sampler; the report covers everything seen. */
+    /**
+     * Stops the pings (SIGINT: an answer still on its way is not counted) and the sampler; the report covers all seen.
+     */
     public Report stop() {
         running = false;
-        pinger.shutdown();
         try {
-            pinger.awaitTermination(1, TimeUnit.SECONDS);
-            pings.shutdown();
-            pings.awaitTermination(6, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-INT", Long.toString(pinger.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            if (!pinger.waitFor(7, TimeUnit.SECONDS)) {
+                pinger.destroyForcibly();
+            }
+            reader.join(3000);
             sampler.join(3000);
+        } catch (IOException e) {
+            pinger.destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -107,23 +115,20 @@ public final class LinkMonitor implements AutoCloseable {
         return busy;
     }
 
-    private void ping(InetAddress address) {
-        // Each ping in a thread of its own: the scheduler's thread only hands it over.
-        if (!running) {
-            return;
-        }
-        pings.execute(() -> {
-            long start = System.nanoTime();
-            try {
-                if (address.isReachable(5000)) {
+    private void read() {
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(pinger.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null;) {
+                Matcher m = TIME.matcher(line);
+                if (m.find()) {
                     synchronized (this) {
-                        rtts.add((System.nanoTime() - start) / 1e6);
+                        rtts.add(Double.parseDouble(m.group(1)));
                     }
                 }
-            } catch (IOException e) {
-                // no answer: not an RTT
             }
-        });
+        } catch (IOException e) {
+            // ping ended
+        }
     }
 
     private void sample() {

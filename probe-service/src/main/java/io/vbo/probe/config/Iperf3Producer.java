@@ -2,6 +2,7 @@ package io.vbo.probe.config;
 
 import io.vbo.events.CodecProfiles;
 import io.vbo.events.VoiceLadder;
+import io.vbo.probe.iperf.EchoWatch;
 import io.vbo.probe.iperf.Iperf3Runner;
 import io.vbo.probe.iperf.LadderProbe;
 import jakarta.enterprise.inject.Disposes;
@@ -33,7 +34,8 @@ public class Iperf3Producer {
         ProbeConfig.Ladder ladder = config.ladder();
         return new LadderProbe(runner, VoiceLadder.rungs(CodecProfiles.defaults(true), layer2Bytes), calls,
                 new LadderProbe.Limits(ladder.maxLossPercent(), ladder.maxJitterMs(), ladder.maxDelayGrowthMs()),
-                ladder.stepPause(), ladder.confirmSeconds(), ladder.retries(), ladder.retryPause());
+                ladder.stepPause(), ladder.confirmSeconds(), ladder.retries(), ladder.retryPause(),
+                EchoWatch.reachability(ladder.echoInterval(), ladder.echoLimitMs(), layer2Bytes));
     }
 
     void close(@Disposes Iperf3Runner runner) {

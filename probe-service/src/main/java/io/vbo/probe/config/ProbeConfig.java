@@ -130,6 +130,23 @@ public interface ProbeConfig {
         @WithDefault("1")
         int checkSeconds();
 
+        /**
+         * Time between two echoes to the phone while a step runs (0: no echoes, every step runs its full time). Two
+         * echoes in a row that stay out {@code echo-limit-ms} longer than the ladder's lowest round trip stop the
+         * step, which then failed: an overloading step ends at the first sign of its queue instead of filling it for
+         * the whole step. The echoes count in the step's rate (iperf3 sends the rest).
+         */
+        @WithDefault("100MS")
+        Duration echoInterval();
+
+        /**
+         * How much longer than the ladder's lowest round trip an echo may take while a step runs (at least one packet
+         * interval of the step, which a stream that fits its link may add). The issue's harm bound is 2 × idle +
+         * 20 ms for a ping during a probe.
+         */
+        @WithDefault("20")
+        double echoLimitMs();
+
         /** Pause between two steps of one direction (iperf3 -s takes a UDP test right after the last one). */
         @WithDefault("200MS")
         Duration stepPause();

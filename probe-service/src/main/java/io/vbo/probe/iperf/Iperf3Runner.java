@@ -67,6 +67,23 @@ public class Iperf3Runner {
         return args;
     }
 
+    /** Sees each run's process while it runs ({@link EchoWatch} ends it when the link starts to queue). */
+    public interface RunWatch {
+        RunWatch NONE = new RunWatch() {
+            @Override
+            public void started(Process process) {
+            }
+
+            @Override
+            public void ended() {
+            }
+        };
+
+        void started(Process process);
+
+        void ended();
+    }
+
     /** Runs one measurement; never throws for anything iperf3 or the network did (that is the outcome). */
     public Measurement run(ProbeSpec spec) {
         return run(spec, new StopSignal());
@@ -77,7 +94,12 @@ public class Iperf3Runner {
      * {@code DEFERRED_ACTIVE_CALL} with the signal's reason and no figures (half a test measures nothing).
      */
     public Measurement run(ProbeSpec spec, StopSignal stop) {
-        return execute(command(spec), spec.seconds(), stop, json -> Iperf3Report.parse(json, spec.protocol()),
+        return run(spec, stop, RunWatch.NONE);
+    }
+
+    /** As {@link #run(ProbeSpec, StopSignal)}, with {@code watch} seeing the process. */
+    public Measurement run(ProbeSpec spec, StopSignal stop, RunWatch watch) {
+        return execute(command(spec), spec.seconds(), stop, watch, json -> Iperf3Report.parse(json, spec.protocol()),
                 Measurement::outcome, m -> m);
     }
 
@@ -94,9 +116,9 @@ public class Iperf3Runner {
         return args;
     }
 
-    /** Runs {@code spec} (UDP, downlink) in both directions at once; {@code stop} as for {@link #run}. */
-    public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop) {
-        return execute(bothCommand(spec), spec.seconds(), stop, Iperf3Report::parseBoth,
+    /** Runs {@code spec} (UDP, downlink) in both directions at once; {@code stop} and {@code watch} as for {@link #run}. */
+    public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop, RunWatch watch) {
+        return execute(bothCommand(spec), spec.seconds(), stop, watch, Iperf3Report::parseBoth,
                 both -> both.downlink().outcome(), m -> new Iperf3Report.Both(m, m));
     }
 
@@ -104,7 +126,7 @@ public class Iperf3Runner {
      * Runs {@code command} to its end or its deadline and reads its report; anything that kept it from reporting
      * (no binary, the deadline, a stop) is {@code failed}'s measurement.
      */
-    private <T> T execute(List<String> command, int seconds, StopSignal stop, Function<String, T> parse,
+    private <T> T execute(List<String> command, int seconds, StopSignal stop, RunWatch watch, Function<String, T> parse,
             Function<T, Outcome> outcome, Function<Measurement, T> failed) {
         if (stop.given()) {
             return failed.apply(stopped(stop));
@@ -126,6 +148,7 @@ public class Iperf3Runner {
             running.add(process);
             try {
                 stop.attach(process);
+                watch.started(process);
                 if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                     stop(process);
                     return failed.apply(Measurement.failed(Outcome.TIMEOUT, "iperf3 killed after "
@@ -135,6 +158,7 @@ public class Iperf3Runner {
                 stop(process);
                 throw e;
             } finally {
+                watch.ended();
                 stop.detach();
                 running.remove(process);
             }

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The voice-rate ladder in one direction, or in both at once ({@link #runBoth}): for each rung, ascending, {@code iperf3 -u} with the rung's RTP-sized
@@ -21,6 +22,11 @@ import java.util.Optional;
  * its burst is spent (measured: 1,600 bytes hid GSM's 9 % overload of a 32 kbit/s link for the whole of a 2 s step),
  * and a call lasts longer than that. A failed confirmation voids that rung ({@link Ladder#passed}) and the one below
  * is confirmed next, until one holds.
+ * <p>
+ * Each run is watched ({@link EchoWatch}): once echoes to the phone show its link queueing, the run stops there and has
+ * failed, so an overloading step lasts a fraction of its time. An echo cannot tell which way the queue is: after a
+ * run both ways at once stopped so, the rung's re-runs go one direction at a time, and each direction is judged by
+ * its own. A direction whose runs the echoes stopped twice has failed the rung without further re-runs.
  * <p>
  * A failing step is run again up to {@code retries} times, {@code retryPause} later, and counts as failed only if
  * every run failed: a link that cannot carry a stream fails it every time, while a host's stall is over in a moment
@@ -38,6 +44,7 @@ public final class LadderProbe {
     private final int confirmSeconds;
     private final int retries;
     private final Duration retryPause;
+    private final EchoWatch echo;
 
     /**
      * What a step may show and still pass.
@@ -58,9 +65,10 @@ public final class LadderProbe {
      * @param confirmSeconds length of the confirming runs, 0 for none
      * @param retries        how many more times a failing step runs before it counts as failed (a confirmation: once)
      * @param retryPause     pause before such a re-run (instead of {@code pause})
+     * @param echo           the watch that ends a run whose link queues
      */
     public LadderProbe(Iperf3Runner runner, List<VoiceLadder.Rung> rungs, int calls, Limits limits, Duration pause,
-            int confirmSeconds, int retries, Duration retryPause) {
+            int confirmSeconds, int retries, Duration retryPause, EchoWatch echo) {
         if (calls < 1) {
             throw new IllegalArgumentException("vbo.policy.expected-concurrent-calls must be at least 1, got " + calls);
         }
@@ -78,6 +86,7 @@ public final class LadderProbe {
         this.confirmSeconds = confirmSeconds;
         this.retries = retries;
         this.retryPause = retryPause;
+        this.echo = echo;
     }
 
     /**
@@ -108,19 +117,19 @@ public final class LadderProbe {
      * one step that it no longer does.
      */
     public Check check(ProbeSpec spec, VoiceLadder.Rung rung, StopSignal stop) {
-        Map<Direction, Measurement> got = step(new Context(spec, stop), List.of(Direction.DOWNLINK, Direction.UPLINK),
-                rung, spec.seconds(), Duration.ZERO);
-        Measurement failure = failure(got);
-        return new Check(failure == null ? Outcome.OK : failure.outcome(),
-                failure == null && got.values().stream().allMatch(limits::pass), got);
+        Stepped got = step(new Context(spec, stop, echo.target(spec.address())),
+                List.of(Direction.DOWNLINK, Direction.UPLINK), rung, spec.seconds(), Duration.ZERO);
+        Measurement failure = failure(got.measurements);
+        return new Check(failure == null ? Outcome.OK : failure.outcome(), failure == null && got.queuedMs.isEmpty()
+                && got.measurements.values().stream().allMatch(limits::pass), got.measurements);
     }
 
     /**
      * How a check went.
      *
      * @param outcome      OK when the run finished (else why not: unreachable, stopped for a call …)
-     * @param carried      both directions passed the ladder's limits
-     * @param measurements each direction's run
+     * @param carried      both directions passed the ladder's limits, and no echo showed the link queueing
+     * @param measurements each direction's run (when the echoes stopped it: the figures of {@link #queued})
      */
     public record Check(Outcome outcome, boolean carried, Map<Direction, Measurement> measurements) {
     }
@@ -134,7 +143,7 @@ public final class LadderProbe {
         if (spec.protocol() != Protocol.LADDER) {
             throw new IllegalArgumentException("not a ladder: " + spec);
         }
-        Context ctx = new Context(spec, stop);
+        Context ctx = new Context(spec, stop, echo.target(spec.address()));
         directions.forEach(d -> ctx.climbs.put(d, new Climb()));
         for (VoiceLadder.Rung rung : rungs) {
             List<Direction> climbing = directions.stream().filter(d -> !ctx.climbs.get(d).stopped).toList();
@@ -190,16 +199,21 @@ public final class LadderProbe {
         return results;
     }
 
-    /** One ladder run: its spec and stop signal, each direction's climb, and whether any step has run yet. */
+    /**
+     * One ladder run: its spec and stop signal, its echo target, each direction's climb, and whether any step has run
+     * yet.
+     */
     private static final class Context {
         final ProbeSpec spec;
         final StopSignal stop;
+        final EchoWatch.Target target;
         final Map<Direction, Climb> climbs = new EnumMap<>(Direction.class);
         boolean started;
 
-        Context(ProbeSpec spec, StopSignal stop) {
+        Context(ProbeSpec spec, StopSignal stop, EchoWatch.Target target) {
             this.spec = spec;
             this.stop = stop;
+            this.target = target;
         }
     }
 
@@ -235,64 +249,100 @@ public final class LadderProbe {
     }
 
     /**
-     * Runs a rung in {@code directions} (together while more than one is left) until each passed once or
-     * {@code 1 + reruns} runs failed, appending every run to its direction's steps and bytes.
+     * Runs a rung in {@code directions} (together while more than one is left, unless echoes stopped such a run)
+     * until each passed once, or {@code 1 + reruns} runs failed, or echoes stopped two of its runs (the queue itself,
+     * seen twice, seconds apart: not a figure a stalled host bent), appending every run to its direction's steps and
+     * bytes.
      */
     private Judged judged(Context ctx, List<Direction> directions, VoiceLadder.Rung rung, int seconds, int reruns) {
         Map<Direction, Run> last = new EnumMap<>(Direction.class);
         List<Direction> pending = new ArrayList<>(directions);
+        Map<Direction, Integer> queued = new EnumMap<>(Direction.class);
+        boolean apart = false;
         for (int attempt = 0; attempt <= reruns && !pending.isEmpty(); attempt++) {
             Duration before = attempt > 0 ? retryPause : ctx.started ? pause : Duration.ZERO;
-            Map<Direction, Measurement> got = step(ctx, pending, rung, seconds, before);
-            Measurement failure = failure(got);
-            if (failure != null && ctx.started && failure.outcome() == Outcome.UNREACHABLE) {
-                // The server answered the run before: iperf3 -s reopens its socket after each test, slowly when loaded.
-                got = step(ctx, pending, rung, seconds, retryPause);
-                failure = failure(got);
-            }
-            if (failure != null) {
-                return new Judged(last, failure);
-            }
-            ctx.started = true;
-            for (Direction d : List.copyOf(pending)) {
-                Measurement m = got.get(d);
-                Step step = new Step(rung.codecs(), rung.packetBytes(), rung.packetizationMs(), seconds,
-                        rung.wireBps(0, ctx.spec.calls()), m.packets(), m.lossPercent(), m.jitterMs(),
-                        m.delayGrowthMs(), limits.pass(m));
-                Climb climb = ctx.climbs.get(d);
-                climb.steps.add(step);
-                climb.bytes += m.bytesReceived();
-                last.put(d, new Run(step, m));
-                if (step.passed()) {
-                    pending.remove(d);
+            List<List<Direction>> runs = apart ? pending.stream().map(List::of).toList() : List.of(List.copyOf(pending));
+            for (List<Direction> together : runs) {
+                Stepped got = step(ctx, together, rung, seconds, before);
+                Measurement failure = failure(got.measurements);
+                if (failure != null && ctx.started && (failure.outcome() == Outcome.UNREACHABLE
+                        || failure.outcome() == Outcome.SERVER_BUSY)) {
+                    // The server answered the run before: iperf3 -s reopens its socket after each test (slowly when
+                    // loaded), and one the watch ended may still be closing.
+                    got = step(ctx, together, rung, seconds, retryPause);
+                    failure = failure(got.measurements);
+                }
+                if (failure != null) {
+                    return new Judged(last, failure);
+                }
+                ctx.started = true;
+                apart |= together.size() > 1 && got.queuedMs.isPresent();
+                before = pause;
+                for (Direction d : together) {
+                    Measurement m = got.measurements.get(d);
+                    Step step = new Step(rung.codecs(), rung.packetBytes(), rung.packetizationMs(), seconds,
+                            rung.wireBps(0, ctx.spec.calls()), m.packets(), m.lossPercent(), m.jitterMs(),
+                            m.delayGrowthMs(), got.queuedMs.isEmpty() && limits.pass(m));
+                    Climb climb = ctx.climbs.get(d);
+                    climb.steps.add(step);
+                    climb.bytes += m.bytesReceived();
+                    last.put(d, new Run(step, m));
+                    if (step.passed() || got.queuedMs.isPresent() && queued.merge(d, 1, Integer::sum) >= 2) {
+                        pending.remove(d);
+                    }
                 }
             }
         }
         return new Judged(last, null);
     }
 
+    /** A run's measurements per direction, and how much the echoes that stopped it rose (empty: they did not). */
+    private record Stepped(Map<Direction, Measurement> measurements, OptionalDouble queuedMs) {
+    }
+
     private static Measurement failure(Map<Direction, Measurement> got) {
         return got.values().stream().filter(m -> m.outcome() != Outcome.OK).findFirst().orElse(null);
     }
 
-    /** One run of {@code rung} in {@code directions}: {@code --bidir} for both, else the one direction's. */
-    private Map<Direction, Measurement> step(Context ctx, List<Direction> directions, VoiceLadder.Rung rung,
-            int seconds, Duration before) {
+    /**
+     * One run of {@code rung} in {@code directions}: {@code --bidir} for both, else the one direction's, watched by
+     * echoes. A run they stopped reads {@link #queued} in each direction.
+     */
+    private Stepped step(Context ctx, List<Direction> directions, VoiceLadder.Rung rung, int seconds,
+            Duration before) {
         if (!pause(before, ctx.stop)) {
-            return everywhere(directions, Measurement.failed(Outcome.ERROR, "interrupted (shutting down)"));
+            return new Stepped(everywhere(directions, Measurement.failed(Outcome.ERROR, "interrupted (shutting down)")),
+                    OptionalDouble.empty());
         }
         ProbeSpec spec = ctx.spec;
-        long bps = rung.udpBitsPerSecond(spec.calls());
+        long bps = echo.streamBitsPerSecond(rung, spec.calls());
+        EchoWatch.Run watch = ctx.target.run(rung, spec.calls());
+        Map<Direction, Measurement> got = new EnumMap<>(Direction.class);
         if (directions.size() > 1) {
             Iperf3Report.Both both = runner.runBoth(new ProbeSpec(spec.address(), spec.port(), Direction.DOWNLINK,
-                    Protocol.UDP, seconds, bps, rung.packetBytes(), 0), ctx.stop);
-            Map<Direction, Measurement> got = new EnumMap<>(Direction.class);
+                    Protocol.UDP, seconds, bps, rung.packetBytes(), 0), ctx.stop, watch);
             directions.forEach(d -> got.put(d, both.of(d)));
-            return got;
+        } else {
+            Direction d = directions.get(0);
+            got.put(d, runner.run(new ProbeSpec(spec.address(), spec.port(), d, Protocol.UDP, seconds, bps,
+                    rung.packetBytes(), 0), ctx.stop, watch));
         }
-        Direction d = directions.get(0);
-        return Map.of(d, runner.run(new ProbeSpec(spec.address(), spec.port(), d, Protocol.UDP, seconds, bps,
-                rung.packetBytes(), 0), ctx.stop));
+        OptionalDouble queuedMs = watch.queuedMs();
+        if (queuedMs.isPresent() && failure(got) != null && !ctx.stop.given()) {
+            Measurement queued = queued(rung, bps, watch.queuedAfterMs(), queuedMs.getAsDouble());
+            directions.forEach(d -> got.put(d, queued));
+        }
+        return new Stepped(got, queuedMs);
+    }
+
+    /**
+     * What a run the echoes stopped shows: the datagrams sent until then (from the rate: the receiver never reported),
+     * loss and jitter 0 for the same reason, and the echoes' rise as the delay growth.
+     */
+    private static Measurement queued(VoiceLadder.Rung rung, long bps, long afterMs, double riseMs) {
+        long packets = Math.round(bps / (8.0 * rung.packetBytes()) * afterMs / 1000.0);
+        return new Measurement(Outcome.OK, null, packets * rung.packetBytes(), null, 0.0, 0.0, null, packets, riseMs,
+                null);
     }
 
     /** Waits before a run; a stop given meanwhile ends the wait, and the run then reports it without starting. */

@@ -113,7 +113,7 @@ class Iperf3RunnerTest {
                 () -> runner.bothCommand(ProbeSpec.voice("fd00::2", 5201, Direction.UPLINK, 3, 172, 50)));
         assertThrows(IllegalArgumentException.class,
                 () -> runner.runBoth(ProbeSpec.voice("phone.example.com", 5201, Direction.DOWNLINK, 3, 172, 50),
-                        new StopSignal()));
+                        new StopSignal(), Iperf3Runner.RunWatch.NONE));
         assertFalse(Files.exists(marker), "no process may start for a refused address");
     }
 

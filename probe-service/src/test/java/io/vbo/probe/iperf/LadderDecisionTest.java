@@ -90,7 +90,7 @@ class LadderDecisionTest {
     private static Map<String, CompletableFuture<String>> ladders(ExecutorService pool, String name, int k,
             Phone phone) {
         LadderProbe ladder = new LadderProbe(IPERF3, RUNGS, k, LIMITS, Duration.ofMillis(200), 8, 2,
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3), EchoWatch.reachability(Duration.ofMillis(100), 20, 18));
         CompletableFuture<List<String>> all = CompletableFuture.supplyAsync(() -> {
             Map<Direction, Measurement> both = ladder.runBoth(ProbeSpec.ladder(phone.address(), phone.iperfPort(),
                     Direction.DOWNLINK, 2, k), new StopSignal());

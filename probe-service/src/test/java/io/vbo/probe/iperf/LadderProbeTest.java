@@ -1,6 +1,7 @@
 package io.vbo.probe.iperf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -39,9 +40,9 @@ class LadderProbeTest {
         final java.util.Set<Integer> refused = new java.util.HashSet<>();
 
         @Override
-        public Measurement run(ProbeSpec spec, StopSignal stop) {
+        public Measurement run(ProbeSpec spec, StopSignal stop, RunWatch watch) {
             if (stop.given()) {
-                return super.run(spec, stop);
+                return super.run(spec, stop, watch);
             }
             runs.add(spec);
             if (refused.contains(runs.size())) {
@@ -55,7 +56,7 @@ class LadderProbeTest {
     }
 
     private static LadderProbe ladder(Scripted runner, int confirmSeconds, int retries, Duration retryPause) {
-        return new LadderProbe(runner, RUNGS, 1, LIMITS, Duration.ZERO, confirmSeconds, retries, retryPause);
+        return new LadderProbe(runner, RUNGS, 1, LIMITS, Duration.ZERO, confirmSeconds, retries, retryPause, EchoWatch.off());
     }
 
     private static List<String> codecsRun(List<Step> steps) {
@@ -172,13 +173,13 @@ class LadderProbeTest {
         }
 
         @Override
-        public Measurement run(ProbeSpec spec, StopSignal stop) {
+        public Measurement run(ProbeSpec spec, StopSignal stop, RunWatch watch) {
             runs.add(spec.direction() + " " + spec.udpBitsPerSecond() + " " + spec.seconds() + "s");
             return verdict(spec, spec.direction() == Direction.DOWNLINK ? downBps : upBps);
         }
 
         @Override
-        public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop) {
+        public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop, RunWatch watch) {
             runs.add("BOTH " + spec.udpBitsPerSecond() + " " + spec.seconds() + "s");
             return new Iperf3Report.Both(verdict(spec, downBps), verdict(spec, upBps));
         }
@@ -195,14 +196,14 @@ class LadderProbeTest {
         VoiceLadder.Rung gsm = RUNGS.get(2);
         ProbeSpec oneSecond = ProbeSpec.ladder("10.231.9.2", 5201, Direction.DOWNLINK, 1, 1);
         Shaped fits = new Shaped(2_000_000, gsm.udpBitsPerSecond(1));
-        LadderProbe probe = new LadderProbe(fits, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO);
+        LadderProbe probe = new LadderProbe(fits, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO, EchoWatch.off());
         LadderProbe.Check carried = probe.check(oneSecond, gsm, new StopSignal());
         assertEquals(Outcome.OK, carried.outcome());
         assertEquals(true, carried.carried());
         assertEquals(List.of("BOTH " + gsm.udpBitsPerSecond(1) + " 1s"), fits.runs, "no re-run, no confirmation");
 
         Shaped degraded = new Shaped(2_000_000, RUNGS.get(1).udpBitsPerSecond(1));
-        LadderProbe.Check failed = new LadderProbe(degraded, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO)
+        LadderProbe.Check failed = new LadderProbe(degraded, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO, EchoWatch.off())
                 .check(oneSecond, gsm, new StopSignal());
         assertEquals(Outcome.OK, failed.outcome());
         assertEquals(false, failed.carried(), "the uplink lost GSM's rate");
@@ -215,7 +216,7 @@ class LadderProbeTest {
     void bothDirectionsClimbTogetherInOneRunPerStepAndConfirmTogether() {
         Shaped link = new Shaped(2_000_000, 2_000_000);
         java.util.Map<Direction, Measurement> both = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2,
-                Duration.ZERO).runBoth(SPEC, new StopSignal());
+                Duration.ZERO, EchoWatch.off()).runBoth(SPEC, new StopSignal());
 
         List<String> expected = new ArrayList<>();
         RUNGS.forEach(r -> expected.add("BOTH " + r.udpBitsPerSecond(1) + " 2s"));
@@ -233,7 +234,7 @@ class LadderProbeTest {
         // 2 Mbit/s down; up carries GSM's 18,000 bit/s of payload but not G.726's.
         Shaped link = new Shaped(2_000_000, RUNGS.get(2).udpBitsPerSecond(1));
         java.util.Map<Direction, Measurement> both = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2,
-                Duration.ZERO).runBoth(SPEC, new StopSignal());
+                Duration.ZERO, EchoWatch.off()).runBoth(SPEC, new StopSignal());
 
         long g726 = RUNGS.get(3).udpBitsPerSecond(1);
         assertEquals(List.of("BOTH " + RUNGS.get(0).udpBitsPerSecond(1) + " 2s",
@@ -247,6 +248,109 @@ class LadderProbeTest {
         assertEquals(29_200, both.get(Direction.UPLINK).ladder().passedBps(), "GSM: (33 + 12 + 28) × 8 × 50");
         assertEquals(80_000, both.get(Direction.DOWNLINK).ladder().passedBps());
         assertEquals(7, both.get(Direction.DOWNLINK).ladder().steps().size());
+    }
+
+    /**
+     * iperf3 stand-in for a link that queues instead of dropping: a run above a direction's rate holds its process
+     * until the echo watch ends it (at most 5 s), one that fits lasts 0.2 s; echoes are late (600 ms against a 300 ms
+     * limit) from 0.1 s into an overloading run, so only the watch can tell that run from one that fits.
+     */
+    private static final class Queueing extends Iperf3Runner {
+        final long downBps;
+        final long upBps;
+        final List<String> runs = new ArrayList<>();
+        /** When the overloading run now in progress fills the queue (0: none runs). */
+        volatile long overloadedFrom;
+        final EchoWatch watch = new EchoWatch((target, timeoutMs) -> {
+            long from = overloadedFrom;
+            if (from != 0 && System.nanoTime() > from) {
+                Thread.sleep(600);
+            }
+            return true;
+        }, Duration.ofMillis(50), 300, 18);
+
+        Queueing(long downBps, long upBps) {
+            super("iperf3", Duration.ofSeconds(1), Duration.ofSeconds(1));
+            this.downBps = downBps;
+            this.upBps = upBps;
+        }
+
+        @Override
+        public Measurement run(ProbeSpec spec, StopSignal stop, RunWatch watch) {
+            long link = spec.direction() == Direction.DOWNLINK ? downBps : upBps;
+            return hold(spec.direction() + " " + codecs(spec), spec.udpBitsPerSecond() > link, watch,
+                    passing(spec));
+        }
+
+        @Override
+        public Iperf3Report.Both runBoth(ProbeSpec spec, StopSignal stop, RunWatch watch) {
+            Measurement m = hold("BOTH " + codecs(spec), spec.udpBitsPerSecond() > Math.min(downBps, upBps), watch,
+                    passing(spec));
+            return new Iperf3Report.Both(m, m);
+        }
+
+        private Measurement hold(String run, boolean over, RunWatch watch, Measurement fits) {
+            runs.add(run);
+            EchoWatchTest.Held process = new EchoWatchTest.Held();
+            // As a real run: its stream starts, and fills the queue, a moment after the process does.
+            overloadedFrom = over ? System.nanoTime() + 100_000_000 : 0;
+            watch.started(process);
+            try {
+                if (over && !process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError(run + ": the watch did not stop an overloading run within 5 s");
+                }
+                // A run that fits lasts long enough for its echoes to come back: the ladder's baseline.
+                process.waitFor(over ? 0 : 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            } finally {
+                watch.ended();
+                overloadedFrom = 0;
+            }
+            // What a SIGTERM'd iperf3 leaves: no figures.
+            return over ? Measurement.failed(Outcome.ERROR, "interrupt - the client has terminated") : fits;
+        }
+
+        private static String codecs(ProbeSpec spec) {
+            return RUNGS.stream().filter(r -> r.packetBytes() == spec.udpPacketBytes()).findFirst()
+                    .map(r -> String.join("/", r.codecs())).orElseThrow() + " " + spec.seconds() + "s";
+        }
+
+        private static Measurement passing(ProbeSpec spec) {
+            return new Measurement(Outcome.OK, spec.udpBitsPerSecond(), 1000L, null, 1.0, 0.0, null, 100L, 0.0, null);
+        }
+    }
+
+    @Test
+    void aRunBothWaysTheEchoesStoppedIsRunAgainOneDirectionAtATimeSoEachIsJudgedByItsOwn() {
+        // 2 Mbit/s down; up carries GSM but not G.726. Neither direction's runs say so: only the echoes do.
+        Queueing link = new Queueing(2_000_000, 20_000);
+        java.util.Map<Direction, Measurement> both = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2,
+                Duration.ZERO, link.watch).runBoth(SPEC, new StopSignal());
+
+        assertEquals(List.of("BOTH ilbc 2s", "BOTH g729 2s", "BOTH gsm 2s", "BOTH g726 2s", "DOWNLINK g726 2s",
+                "UPLINK g726 2s", "DOWNLINK opus 2s", "DOWNLINK alaw/g722/ulaw 2s", "DOWNLINK alaw/g722/ulaw 8s",
+                "UPLINK gsm 8s"), link.runs, "the stopped run both ways, then each way alone: down passes G.726 and "
+                + "climbs on; up is stopped again, its second stop: failed without the third run that retries allow");
+        List<Step> up = both.get(Direction.UPLINK).ladder().steps();
+        assertEquals(List.of("ilbc", "g729", "gsm", "g726!", "g726!", "gsm"), codecsRun(up));
+        assertTrue(up.get(3).delayGrowthMs() >= 300, "the echoes' rise is the step's delay growth: " + up.get(3));
+        assertEquals(29_200, both.get(Direction.UPLINK).ladder().passedBps(), "GSM: (33 + 12 + 28) × 8 × 50");
+        assertEquals(List.of("ilbc", "g729", "gsm", "g726!", "g726", "opus", "alaw/g722/ulaw", "alaw/g722/ulaw"),
+                codecsRun(both.get(Direction.DOWNLINK).ladder().steps()));
+        assertEquals(80_000, both.get(Direction.DOWNLINK).ladder().passedBps());
+    }
+
+    @Test
+    void aCheckTheEchoesStoppedHasNotCarried() {
+        Queueing link = new Queueing(20_000, 20_000);
+        ProbeSpec oneSecond = ProbeSpec.ladder("10.231.9.2", 5201, Direction.DOWNLINK, 1, 1);
+        LadderProbe probe = new LadderProbe(link, RUNGS, 1, LIMITS, Duration.ZERO, 8, 2, Duration.ZERO, link.watch);
+        assertTrue(probe.check(oneSecond, RUNGS.get(0), new StopSignal()).carried(), "iLBC fits: the baseline");
+        LadderProbe.Check g726 = probe.check(oneSecond, RUNGS.get(3), new StopSignal());
+        assertEquals(Outcome.OK, g726.outcome());
+        assertEquals(false, g726.carried());
+        assertEquals(List.of("BOTH ilbc 1s", "BOTH g726 1s"), link.runs);
     }
 
     @Test

@@ -83,7 +83,8 @@ class AttemptsTest {
         prober.ladder = new io.vbo.probe.iperf.LadderProbe(null, List.of(
                 new io.vbo.events.VoiceLadder.Rung(List.of("gsm"), 45, 20),
                 new io.vbo.events.VoiceLadder.Rung(List.of("ulaw", "alaw"), 172, 20)), 2,
-                new io.vbo.probe.iperf.LadderProbe.Limits(2, 30, 100), Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3));
+                new io.vbo.probe.iperf.LadderProbe.Limits(2, 30, 100), Duration.ofMillis(200), 8, 2, Duration.ofSeconds(3),
+                io.vbo.probe.iperf.EchoWatch.off());
         prober.sites = new SiteCalls();
         EndpointObserved phone = ScheduleTest.observed("1001", "10.0.0.5", ContactStatus.REACHABLE, 0);
         List<ProbeConfig.Profile> ladder = List.of(ProbeConfig.Profile.LADDER);
