@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -160,13 +161,21 @@ public final class EchoWatch {
         }
     }
 
+    /**
+     * A run the echoes stopped.
+     *
+     * @param riseMs  how much longer than the baseline the echo that stopped it took
+     * @param afterMs how long the run had run by then
+     */
+    public record Queued(double riseMs, long afterMs) {
+    }
+
     /** One watched run. */
     public final class Run implements Iperf3Runner.RunWatch {
         private final Target target;
         private final double limitMs;
         private volatile boolean running;
-        private volatile Double queuedMs;
-        private volatile long queuedAfterMs;
+        private volatile Queued queued;
         private long startedAt;
         private Future<?> sampler;
 
@@ -193,15 +202,9 @@ public final class EchoWatch {
             }
         }
 
-        /** How much longer than the baseline the echoes that stopped the run took, if they did. */
-        public OptionalDouble queuedMs() {
-            Double q = queuedMs;
-            return q == null ? OptionalDouble.empty() : OptionalDouble.of(q);
-        }
-
-        /** How long the run had run when the echoes stopped it. */
-        public long queuedAfterMs() {
-            return queuedAfterMs;
+        /** How the echoes stopped the run, if they did. */
+        public Optional<Queued> queued() {
+            return Optional.ofNullable(queued);
         }
 
         private void watch(Process process) {
@@ -222,9 +225,9 @@ public final class EchoWatch {
                     boolean judged = sent - startedAt >= GRACE_NANOS;
                     late = judged && baseline.isPresent() && (!back || tookMs > allowedMs) ? late + 1 : 0;
                     if (late >= 2 && running) {
-                        queuedAfterMs = (System.nanoTime() - startedAt) / 1_000_000;
                         // An echo not back is at least as late as the limit (a full queue drops it).
-                        queuedMs = Math.max(tookMs, allowedMs) - baseline.getAsDouble();
+                        queued = new Queued(Math.max(tookMs, allowedMs) - baseline.getAsDouble(),
+                                (System.nanoTime() - startedAt) / 1_000_000);
                         process.destroy();
                         return;
                     }

@@ -12,7 +12,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * The voice-rate ladder in one direction, or in both at once ({@link #runBoth}): for each rung, ascending, {@code iperf3 -u} with the rung's RTP-sized
@@ -120,7 +119,7 @@ public final class LadderProbe {
         Stepped got = step(new Context(spec, stop, echo.target(spec.address())),
                 List.of(Direction.DOWNLINK, Direction.UPLINK), rung, spec.seconds(), Duration.ZERO);
         Measurement failure = failure(got.measurements);
-        return new Check(failure == null ? Outcome.OK : failure.outcome(), failure == null && got.queuedMs.isEmpty()
+        return new Check(failure == null ? Outcome.OK : failure.outcome(), failure == null && got.queued.isEmpty()
                 && got.measurements.values().stream().allMatch(limits::pass), got.measurements);
     }
 
@@ -276,18 +275,18 @@ public final class LadderProbe {
                     return new Judged(last, failure);
                 }
                 ctx.started = true;
-                apart |= together.size() > 1 && got.queuedMs.isPresent();
+                apart |= together.size() > 1 && got.queued.isPresent();
                 before = pause;
                 for (Direction d : together) {
                     Measurement m = got.measurements.get(d);
                     Step step = new Step(rung.codecs(), rung.packetBytes(), rung.packetizationMs(), seconds,
                             rung.wireBps(0, ctx.spec.calls()), m.packets(), m.lossPercent(), m.jitterMs(),
-                            m.delayGrowthMs(), got.queuedMs.isEmpty() && limits.pass(m));
+                            m.delayGrowthMs(), got.queued.isEmpty() && limits.pass(m));
                     Climb climb = ctx.climbs.get(d);
                     climb.steps.add(step);
                     climb.bytes += m.bytesReceived();
                     last.put(d, new Run(step, m));
-                    if (step.passed() || got.queuedMs.isPresent() && queued.merge(d, 1, Integer::sum) >= 2) {
+                    if (step.passed() || got.queued.isPresent() && queued.merge(d, 1, Integer::sum) >= 2) {
                         pending.remove(d);
                     }
                 }
@@ -296,8 +295,8 @@ public final class LadderProbe {
         return new Judged(last, null);
     }
 
-    /** A run's measurements per direction, and how much the echoes that stopped it rose (empty: they did not). */
-    private record Stepped(Map<Direction, Measurement> measurements, OptionalDouble queuedMs) {
+    /** A run's measurements per direction, and how the echoes stopped it (empty: they did not). */
+    private record Stepped(Map<Direction, Measurement> measurements, Optional<EchoWatch.Queued> queued) {
     }
 
     private static Measurement failure(Map<Direction, Measurement> got) {
@@ -312,7 +311,7 @@ public final class LadderProbe {
             Duration before) {
         if (!pause(before, ctx.stop)) {
             return new Stepped(everywhere(directions, Measurement.failed(Outcome.ERROR, "interrupted (shutting down)")),
-                    OptionalDouble.empty());
+                    Optional.empty());
         }
         ProbeSpec spec = ctx.spec;
         long bps = echo.streamBitsPerSecond(rung, spec.calls());
@@ -327,22 +326,22 @@ public final class LadderProbe {
             got.put(d, runner.run(new ProbeSpec(spec.address(), spec.port(), d, Protocol.UDP, seconds, bps,
                     rung.packetBytes(), 0), ctx.stop, watch));
         }
-        OptionalDouble queuedMs = watch.queuedMs();
-        if (queuedMs.isPresent() && failure(got) != null && !ctx.stop.given()) {
-            Measurement queued = queued(rung, bps, watch.queuedAfterMs(), queuedMs.getAsDouble());
-            directions.forEach(d -> got.put(d, queued));
+        Optional<EchoWatch.Queued> queued = watch.queued();
+        if (queued.isPresent() && failure(got) != null && !ctx.stop.given()) {
+            Measurement stopped = queued(rung, bps, queued.get());
+            directions.forEach(d -> got.put(d, stopped));
         }
-        return new Stepped(got, queuedMs);
+        return new Stepped(got, queued);
     }
 
     /**
      * What a run the echoes stopped shows: the datagrams sent until then (from the rate: the receiver never reported),
      * loss and jitter 0 for the same reason, and the echoes' rise as the delay growth.
      */
-    private static Measurement queued(VoiceLadder.Rung rung, long bps, long afterMs, double riseMs) {
-        long packets = Math.round(bps / (8.0 * rung.packetBytes()) * afterMs / 1000.0);
-        return new Measurement(Outcome.OK, null, packets * rung.packetBytes(), null, 0.0, 0.0, null, packets, riseMs,
-                null);
+    private static Measurement queued(VoiceLadder.Rung rung, long bps, EchoWatch.Queued queued) {
+        long packets = Math.round(bps / (8.0 * rung.packetBytes()) * queued.afterMs() / 1000.0);
+        return new Measurement(Outcome.OK, null, packets * rung.packetBytes(), null, 0.0, 0.0, null, packets,
+                queued.riseMs(), null);
     }
 
     /** Waits before a run; a stop given meanwhile ends the wait, and the run then reports it without starting. */

@@ -98,30 +98,30 @@ class EchoWatchTest {
     void twoLateEchoesInARowStopTheRunAndTellHowMuchTheyRose() throws Exception {
         EchoWatch.Run run = runFor(watch(n -> n < 3 ? 0 : 600), 5000);
 
-        assertTrue(run.queuedMs().isPresent(), "stopped");
-        assertTrue(run.queuedMs().getAsDouble() >= 300, "at least the limit: " + run.queuedMs());
-        assertTrue(run.queuedAfterMs() > 0);
+        assertTrue(run.queued().isPresent(), "stopped");
+        assertTrue(run.queued().get().riseMs() >= 300, "at least the limit: " + run.queued());
+        assertTrue(run.queued().get().afterMs() > 0);
     }
 
     @Test
     void oneLateEchoAloneDoesNotStopTheRun() throws Exception {
         EchoWatch.Run run = runFor(watch(n -> n == 3 || n == 6 ? 600 : 0), 1500);
 
-        assertFalse(run.queuedMs().isPresent(), "a single late echo is noise, not a queue");
+        assertFalse(run.queued().isPresent(), "a single late echo is noise, not a queue");
     }
 
     @Test
     void aLostEchoCountsAsLateOnceTheTargetHasAnswered() throws Exception {
         EchoWatch.Run run = runFor(watch(n -> n < 3 ? 0 : -1), 5000);
 
-        assertTrue(run.queuedMs().isPresent(), "a full queue drops the echoes: stopped too");
+        assertTrue(run.queued().isPresent(), "a full queue drops the echoes: stopped too");
     }
 
     @Test
     void aPhoneThatNeverAnswersIsNeverStopped() throws Exception {
         EchoWatch.Run run = runFor(watch(n -> -1), 1500);
 
-        assertFalse(run.queuedMs().isPresent(), "no baseline, no watch");
+        assertFalse(run.queued().isPresent(), "no baseline, no watch");
     }
 
     @Test
@@ -129,7 +129,7 @@ class EchoWatchTest {
         EchoWatch off = EchoWatch.off();
         assertFalse(off.on());
         assertEquals(12_800, off.streamBitsPerSecond(G729, 1), "G.729: 32-byte datagrams × 50/s");
-        assertFalse(runFor(off, 300).queuedMs().isPresent());
+        assertFalse(runFor(off, 300).queued().isPresent());
     }
 
     @Test

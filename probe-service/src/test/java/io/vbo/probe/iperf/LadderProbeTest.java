@@ -161,7 +161,7 @@ class LadderProbeTest {
     }
 
     /** iperf3 stand-in for two links: a run passes when its rate fits the direction's; records each run. */
-    private static final class Shaped extends Iperf3Runner {
+    private static class Shaped extends Iperf3Runner {
         final long downBps;
         final long upBps;
         final List<String> runs = new ArrayList<>();
@@ -175,7 +175,11 @@ class LadderProbeTest {
         @Override
         public Measurement run(ProbeSpec spec, StopSignal stop, RunWatch watch) {
             runs.add(spec.direction() + " " + spec.udpBitsPerSecond() + " " + spec.seconds() + "s");
-            return verdict(spec, spec.direction() == Direction.DOWNLINK ? downBps : upBps);
+            return verdict(spec, link(spec.direction()));
+        }
+
+        long link(Direction d) {
+            return d == Direction.DOWNLINK ? downBps : upBps;
         }
 
         @Override
@@ -255,10 +259,7 @@ class LadderProbeTest {
      * until the echo watch ends it (at most 5 s), one that fits lasts 0.2 s; echoes are late (600 ms against a 300 ms
      * limit) from 0.1 s into an overloading run, so only the watch can tell that run from one that fits.
      */
-    private static final class Queueing extends Iperf3Runner {
-        final long downBps;
-        final long upBps;
-        final List<String> runs = new ArrayList<>();
+    private static final class Queueing extends Shaped {
         /** When the overloading run now in progress fills the queue (0: none runs). */
         volatile long overloadedFrom;
         final EchoWatch watch = new EchoWatch((target, timeoutMs) -> {
@@ -270,15 +271,12 @@ class LadderProbeTest {
         }, Duration.ofMillis(50), 300, 18);
 
         Queueing(long downBps, long upBps) {
-            super("iperf3", Duration.ofSeconds(1), Duration.ofSeconds(1));
-            this.downBps = downBps;
-            this.upBps = upBps;
+            super(downBps, upBps);
         }
 
         @Override
         public Measurement run(ProbeSpec spec, StopSignal stop, RunWatch watch) {
-            long link = spec.direction() == Direction.DOWNLINK ? downBps : upBps;
-            return hold(spec.direction() + " " + codecs(spec), spec.udpBitsPerSecond() > link, watch,
+            return hold(spec.direction() + " " + codecs(spec), spec.udpBitsPerSecond() > link(spec.direction()), watch,
                     passing(spec));
         }
 
